@@ -1,0 +1,245 @@
+package app
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Simulator keys: what the app and the built-in Stripe simulator agree on when no keys are set.
+const (
+	SimSecretKey      = "sk_test_simulator"
+	SimPublishableKey = "pk_test_simulator"
+	SimBasePath       = "/__stripe"
+)
+
+// Config is every setting of the shop, loaded once from the environment and validated.
+type Config struct {
+	Port                 int
+	BaseURL              string
+	DatabaseURL          string
+	StripeSecretKey      string
+	StripePublishableKey string
+	StripeWebhookSecret  string
+	StripeAPIBase        string
+	StripeJSURL          string
+	StripeSimulator      string // auto, on, off
+	SessionSecret        string
+	AdminEmail           string
+	AdminPassword        string
+	Currency             string
+	LogFormat            string
+	LogLevel             string
+	ShippingFlat         int64
+	FreeShippingOver     int64
+	AdminAPIToken        string
+	TrustedProxies       []*net.IPNet
+	ReconcileInterval    time.Duration
+
+	// Simulated is true when the built-in Stripe simulator stands in for Stripe.
+	Simulated bool
+	// Live is true with live-mode keys.
+	Live bool
+	// SessionSecretGenerated is true when SESSION_SECRET was unset and a random one was made for this run.
+	SessionSecretGenerated bool
+}
+
+// ConfigError is a bad setting: the message names the setting and the fix, on one line.
+type ConfigError struct{ Setting, Problem string }
+
+func (e *ConfigError) Error() string { return e.Setting + ": " + e.Problem }
+
+func bad(setting, format string, args ...any) error {
+	return &ConfigError{Setting: setting, Problem: fmt.Sprintf(format, args...)}
+}
+
+var currencyRe = regexp.MustCompile(`^[a-z]{3}$`)
+
+// LoadConfig reads the settings through lookup (os.LookupEnv, or a map in tests) and validates them.
+func LoadConfig(lookup func(string) (string, bool)) (Config, error) {
+	get := func(name, def string) string {
+		if v, ok := lookup(name); ok && strings.TrimSpace(v) != "" {
+			return strings.TrimSpace(v)
+		}
+		return def
+	}
+	var c Config
+	var err error
+
+	if c.Port, err = strconv.Atoi(get("PORT", "4242")); err != nil || c.Port < 1 || c.Port > 65535 {
+		return c, bad("PORT", "%q is not a port number; set it to 1-65535", get("PORT", ""))
+	}
+	c.BaseURL = strings.TrimRight(get("BASE_URL", fmt.Sprintf("http://localhost:%d", c.Port)), "/")
+	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return c, bad("BASE_URL", "%q is not an http(s) URL; set it to the shop's public URL, e.g. https://shop.example.com", c.BaseURL)
+	}
+	c.DatabaseURL = get("DATABASE_URL", "sqlite://storefront.db")
+	if !strings.HasPrefix(c.DatabaseURL, "sqlite://") && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		return c, bad("DATABASE_URL", "use sqlite://PATH or postgres://USER:PASS@HOST/DB")
+	}
+	if err := c.loadStripe(get); err != nil {
+		return c, err
+	}
+	c.SessionSecret = get("SESSION_SECRET", "")
+	switch {
+	case c.SessionSecret == "" && c.Live:
+		return c, bad("SESSION_SECRET", "required with live keys; set it to 64 random hex characters (openssl rand -hex 32)")
+	case c.SessionSecret == "":
+		c.SessionSecret = randomHex(32)
+		c.SessionSecretGenerated = true
+	case len(c.SessionSecret) < 32:
+		return c, bad("SESSION_SECRET", "too short; use at least 32 characters (openssl rand -hex 32)")
+	}
+	c.AdminEmail = get("ADMIN_EMAIL", "")
+	c.AdminPassword = get("ADMIN_PASSWORD", "")
+	if (c.AdminEmail == "") != (c.AdminPassword == "") {
+		return c, bad("ADMIN_PASSWORD", "ADMIN_EMAIL and ADMIN_PASSWORD go together; set both or neither")
+	}
+	if c.AdminPassword != "" && len(c.AdminPassword) < 12 {
+		return c, bad("ADMIN_PASSWORD", "too short; use at least 12 characters")
+	}
+	c.Currency = strings.ToLower(get("CURRENCY", "usd"))
+	if !currencyRe.MatchString(c.Currency) {
+		return c, bad("CURRENCY", "%q is not an ISO 4217 code; use three letters such as usd or eur", c.Currency)
+	}
+	c.LogFormat = get("LOG_FORMAT", "text")
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return c, bad("LOG_FORMAT", "%q is unknown; use text or json", c.LogFormat)
+	}
+	c.LogLevel = get("LOG_LEVEL", "info")
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		return c, bad("LOG_LEVEL", "%q is unknown; use debug, info, warn or error", c.LogLevel)
+	}
+	if c.ShippingFlat, err = minorUnits(get("SHIPPING_FLAT", "500")); err != nil {
+		return c, bad("SHIPPING_FLAT", "%v; set it in minor units, e.g. 500 for 5.00", err)
+	}
+	if c.FreeShippingOver, err = minorUnits(get("FREE_SHIPPING_OVER", "5000")); err != nil {
+		return c, bad("FREE_SHIPPING_OVER", "%v; set it in minor units, e.g. 5000 for 50.00", err)
+	}
+	c.AdminAPIToken = get("ADMIN_API_TOKEN", "")
+	if c.AdminAPIToken != "" && len(c.AdminAPIToken) < 32 {
+		return c, bad("ADMIN_API_TOKEN", "too short; use at least 32 random characters (openssl rand -hex 32)")
+	}
+	for _, s := range strings.Split(get("TRUSTED_PROXIES", ""), ",") {
+		if s = strings.TrimSpace(s); s == "" {
+			continue
+		}
+		_, n, err := net.ParseCIDR(s)
+		if err != nil {
+			return c, bad("TRUSTED_PROXIES", "%q is not a CIDR; use a comma-separated list such as 10.0.0.0/8,127.0.0.1/32", s)
+		}
+		c.TrustedProxies = append(c.TrustedProxies, n)
+	}
+	if c.ReconcileInterval, err = time.ParseDuration(get("RECONCILE_INTERVAL", "5m")); err != nil || c.ReconcileInterval < time.Second {
+		return c, bad("RECONCILE_INTERVAL", "%q is not a duration of at least 1s; use e.g. 5m", get("RECONCILE_INTERVAL", ""))
+	}
+	return c, nil
+}
+
+// loadStripe reads the Stripe settings and applies the go-live guards of DESIGN.md.
+func (c *Config) loadStripe(get func(string, string) string) error {
+	c.StripeSecretKey = get("STRIPE_SECRET_KEY", "")
+	c.StripePublishableKey = get("STRIPE_PUBLISHABLE_KEY", "")
+	c.StripeWebhookSecret = get("STRIPE_WEBHOOK_SECRET", "")
+	c.StripeAPIBase = strings.TrimRight(get("STRIPE_API_BASE", ""), "/")
+	c.StripeJSURL = get("STRIPE_JS_URL", "https://js.stripe.com/basil/stripe.js")
+	c.StripeSimulator = get("STRIPE_SIMULATOR", "auto")
+
+	sk, pk := c.StripeSecretKey, c.StripePublishableKey
+	switch c.StripeSimulator {
+	case "auto", "on", "off":
+	default:
+		return bad("STRIPE_SIMULATOR", "%q is unknown; use auto, on or off", c.StripeSimulator)
+	}
+	if sk == "" && pk == "" {
+		if c.StripeSimulator == "off" {
+			return bad("STRIPE_SECRET_KEY", "no Stripe keys and STRIPE_SIMULATOR=off; set STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY, or STRIPE_SIMULATOR=auto")
+		}
+		c.useSimulator()
+		return nil
+	}
+	if sk == "" {
+		return bad("STRIPE_SECRET_KEY", "missing while STRIPE_PUBLISHABLE_KEY is set; set both keys from the Dashboard (Developers → API keys) or neither")
+	}
+	if pk == "" {
+		return bad("STRIPE_PUBLISHABLE_KEY", "missing while STRIPE_SECRET_KEY is set; set both keys from the Dashboard (Developers → API keys) or neither")
+	}
+	skMode, ok := keyMode(sk, "sk_", "rk_")
+	if !ok {
+		return bad("STRIPE_SECRET_KEY", "not a Stripe secret key; it starts with sk_test_, rk_test_, sk_live_ or rk_live_")
+	}
+	pkMode, ok := keyMode(pk, "pk_")
+	if !ok {
+		return bad("STRIPE_PUBLISHABLE_KEY", "not a Stripe publishable key; it starts with pk_test_ or pk_live_")
+	}
+	if skMode != pkMode {
+		return bad("STRIPE_PUBLISHABLE_KEY", "is a %s key but STRIPE_SECRET_KEY is a %s key; use both keys from the same mode", pkMode, skMode)
+	}
+	c.Live = skMode == "live"
+	if c.StripeWebhookSecret != "" && !strings.HasPrefix(c.StripeWebhookSecret, "whsec_") {
+		return bad("STRIPE_WEBHOOK_SECRET", "not a webhook signing secret; copy the whsec_… value of the endpoint from the Dashboard")
+	}
+	if c.Live {
+		switch {
+		case c.StripeSimulator == "on":
+			return bad("STRIPE_SIMULATOR", "cannot be on with live keys; unset it or set STRIPE_SIMULATOR=auto")
+		case c.StripeAPIBase != "":
+			return bad("STRIPE_API_BASE", "refused with live keys; unset it so live payments go to Stripe")
+		case !strings.HasPrefix(c.BaseURL, "https://"):
+			return bad("BASE_URL", "must be https with live keys; set it to your https:// address")
+		case c.StripeWebhookSecret == "":
+			return bad("STRIPE_WEBHOOK_SECRET", "required with live keys; create the webhook endpoint BASE_URL/webhooks/stripe in the Dashboard and copy its whsec_… secret")
+		}
+	}
+	if c.StripeSimulator == "on" {
+		c.useSimulator()
+	}
+	return nil
+}
+
+func (c *Config) useSimulator() {
+	c.Simulated = true
+	c.StripeSecretKey = SimSecretKey
+	c.StripePublishableKey = SimPublishableKey
+	if c.StripeWebhookSecret == "" {
+		c.StripeWebhookSecret = "whsec_sim_" + randomHex(16)
+	}
+	c.StripeJSURL = SimBasePath + "/js/v3/stripe.js"
+}
+
+// keyMode returns "test" or "live" for a key with one of the prefixes.
+func keyMode(key string, prefixes ...string) (string, bool) {
+	for _, p := range prefixes {
+		switch {
+		case strings.HasPrefix(key, p+"test_") && len(key) > len(p)+5:
+			return "test", true
+		case strings.HasPrefix(key, p+"live_") && len(key) > len(p)+5:
+			return "live", true
+		}
+	}
+	return "", false
+}
+
+func minorUnits(s string) (int64, error) {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 || n > 100_000_000 {
+		return 0, fmt.Errorf("%q is not a whole non-negative amount", s)
+	}
+	return n, nil
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	return hex.EncodeToString(b)
+}

@@ -1,0 +1,96 @@
+package app
+
+import (
+	"strings"
+	"testing"
+)
+
+func load(env map[string]string) (Config, error) {
+	return LoadConfig(func(k string) (string, bool) { v, ok := env[k]; return v, ok })
+}
+
+func TestConfigDefaultsRunTheSimulator(t *testing.T) {
+	c, err := load(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Simulated || c.Port != 4242 || c.BaseURL != "http://localhost:4242" || c.DatabaseURL != "sqlite://storefront.db" ||
+		c.Currency != "usd" || c.ShippingFlat != 500 || c.FreeShippingOver != 5000 || c.StripeSecretKey != SimSecretKey {
+		t.Fatalf("defaults: %+v", c)
+	}
+	if !c.SessionSecretGenerated || len(c.SessionSecret) < 32 {
+		t.Error("no session secret generated in dev")
+	}
+}
+
+func TestConfigRefusesBadSettingsWithOneClearLine(t *testing.T) {
+	liveOK := map[string]string{
+		"STRIPE_SECRET_KEY": "sk_live_abc123", "STRIPE_PUBLISHABLE_KEY": "pk_live_abc123",
+		"STRIPE_WEBHOOK_SECRET": "whsec_abc", "BASE_URL": "https://shop.example.com",
+		"SESSION_SECRET": strings.Repeat("x", 64),
+	}
+	with := func(base map[string]string, kv ...string) map[string]string {
+		m := map[string]string{}
+		for k, v := range base {
+			m[k] = v
+		}
+		for i := 0; i < len(kv); i += 2 {
+			if kv[i+1] == "" {
+				delete(m, kv[i])
+			} else {
+				m[kv[i]] = kv[i+1]
+			}
+		}
+		return m
+	}
+	cases := []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"a port that is not a number", map[string]string{"PORT": "http"}, "PORT: "},
+		{"a base URL that is not a URL", map[string]string{"BASE_URL": "shop"}, "BASE_URL: "},
+		{"an unknown database", map[string]string{"DATABASE_URL": "mysql://x"}, "DATABASE_URL: "},
+		{"only a secret key", map[string]string{"STRIPE_SECRET_KEY": "sk_test_1"}, "STRIPE_PUBLISHABLE_KEY: missing"},
+		{"only a publishable key", map[string]string{"STRIPE_PUBLISHABLE_KEY": "pk_test_1"}, "STRIPE_SECRET_KEY: missing"},
+		{"mismatched key modes", map[string]string{"STRIPE_SECRET_KEY": "sk_test_1", "STRIPE_PUBLISHABLE_KEY": "pk_live_1"}, "STRIPE_PUBLISHABLE_KEY: is a live key but STRIPE_SECRET_KEY is a test key"},
+		{"a publishable key as secret", map[string]string{"STRIPE_SECRET_KEY": "pk_test_1", "STRIPE_PUBLISHABLE_KEY": "pk_test_1"}, "STRIPE_SECRET_KEY: not a Stripe secret key"},
+		{"live keys over http", with(liveOK, "BASE_URL", "http://shop.example.com"), "BASE_URL: must be https with live keys"},
+		{"live keys without a webhook secret", with(liveOK, "STRIPE_WEBHOOK_SECRET", ""), "STRIPE_WEBHOOK_SECRET: required with live keys"},
+		{"live keys without a session secret", with(liveOK, "SESSION_SECRET", ""), "SESSION_SECRET: required with live keys"},
+		{"live keys with another API base", with(liveOK, "STRIPE_API_BASE", "http://localhost:12111"), "STRIPE_API_BASE: refused with live keys"},
+		{"live keys with the simulator", with(liveOK, "STRIPE_SIMULATOR", "on"), "STRIPE_SIMULATOR: cannot be on with live keys"},
+		{"the simulator off without keys", map[string]string{"STRIPE_SIMULATOR": "off"}, "STRIPE_SECRET_KEY: no Stripe keys"},
+		{"a webhook secret of the wrong shape", map[string]string{"STRIPE_SECRET_KEY": "sk_test_1", "STRIPE_PUBLISHABLE_KEY": "pk_test_1", "STRIPE_WEBHOOK_SECRET": "secret"}, "STRIPE_WEBHOOK_SECRET: "},
+		{"a short session secret", map[string]string{"SESSION_SECRET": "short"}, "SESSION_SECRET: too short"},
+		{"an admin email without password", map[string]string{"ADMIN_EMAIL": "a@example.com"}, "ADMIN_PASSWORD: "},
+		{"a currency that is not ISO", map[string]string{"CURRENCY": "dollars"}, "CURRENCY: "},
+		{"an unknown log format", map[string]string{"LOG_FORMAT": "xml"}, "LOG_FORMAT: "},
+		{"negative shipping", map[string]string{"SHIPPING_FLAT": "-5"}, "SHIPPING_FLAT: "},
+		{"a bad proxy range", map[string]string{"TRUSTED_PROXIES": "10.0.0.0/99"}, "TRUSTED_PROXIES: "},
+		{"a bad reconcile interval", map[string]string{"RECONCILE_INTERVAL": "often"}, "RECONCILE_INTERVAL: "},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name+" stops the start", func(t *testing.T) {
+			_, err := load(tc.env)
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			if !strings.HasPrefix(err.Error(), tc.want) || strings.Contains(err.Error(), "\n") {
+				t.Errorf("error %q, want one line starting %q", err, tc.want)
+			}
+		})
+	}
+	t.Run("a complete live configuration starts", func(t *testing.T) {
+		c, err := load(liveOK)
+		if err != nil || !c.Live || c.Simulated {
+			t.Fatalf("live config: %v %+v", err, c)
+		}
+	})
+	t.Run("test keys use Stripe, not the simulator", func(t *testing.T) {
+		c, err := load(map[string]string{"STRIPE_SECRET_KEY": "rk_test_1", "STRIPE_PUBLISHABLE_KEY": "pk_test_1"})
+		if err != nil || c.Simulated || c.Live {
+			t.Fatalf("test config: %v %+v", err, c)
+		}
+	})
+}

@@ -1,0 +1,17 @@
+package app
+
+import (
+	"io"
+	"log/slog"
+)
+
+// NewLogger builds the structured logger LOG_FORMAT and LOG_LEVEL ask for.
+func NewLogger(cfg Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

@@ -1,0 +1,205 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/storefront/storefront/views"
+)
+
+const csrfContextKey = "csrf"
+
+// newEcho builds the Echo instance: error handler, client IPs, middleware and routes.
+func (a *App) newEcho() *echo.Echo {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = a.handleError
+	e.IPExtractor = a.ipExtractor()
+
+	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{
+		Generator: func() string { return "req_" + randomHex(10) },
+	}))
+	e.Use(a.accessLog)
+	e.Use(a.recoverPanics)
+	e.Use(a.metrics.middleware)
+	e.Use(a.secureHeaders)
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{
+		Skipper: func(c echo.Context) bool { return strings.HasPrefix(c.Path(), "/metrics") },
+	}))
+	a.routes(e)
+	return e
+}
+
+// csrf protects every state-changing request but the Stripe webhook (signed by Stripe instead).
+func (a *App) csrf() echo.MiddlewareFunc {
+	return middleware.CSRFWithConfig(middleware.CSRFConfig{
+		TokenLookup:    "header:X-CSRF-Token,form:csrf_token",
+		ContextKey:     csrfContextKey,
+		CookieName:     "sf_csrf",
+		CookiePath:     "/",
+		CookieHTTPOnly: true,
+		CookieSecure:   strings.HasPrefix(a.cfg.BaseURL, "https://"),
+		CookieSameSite: http.SameSiteLaxMode,
+		ErrorHandler: func(err error, c echo.Context) error {
+			return echo.NewHTTPError(http.StatusForbidden, "This form has expired or did not come from this shop. Reload the page and try again.").SetInternal(err)
+		},
+	})
+}
+
+// bodyLimit caps request bodies; routes that need less set their own.
+func bodyLimit(limit string) echo.MiddlewareFunc { return middleware.BodyLimit(limit) }
+
+// ipExtractor believes X-Forwarded-For only from TRUSTED_PROXIES.
+func (a *App) ipExtractor() echo.IPExtractor {
+	if len(a.cfg.TrustedProxies) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, n := range a.cfg.TrustedProxies {
+		opts = append(opts, echo.TrustIPRange(n))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
+}
+
+// accessLog writes one structured line per request.
+func (a *App) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		if err != nil {
+			c.Error(err) // render now so the logged status is the one sent
+		}
+		req, res := c.Request(), c.Response()
+		level := slog.LevelInfo
+		if res.Status >= 500 {
+			level = slog.LevelError
+		}
+		a.log.LogAttrs(req.Context(), level, "request",
+			slog.String("method", req.Method),
+			slog.String("path", req.URL.Path),
+			slog.Int("status", res.Status),
+			slog.Duration("duration", time.Since(start)),
+			slog.String("request_id", res.Header().Get(echo.HeaderXRequestID)),
+			slog.String("ip", c.RealIP()),
+		)
+		return nil
+	}
+}
+
+// recoverPanics turns a panic into a logged 500 page.
+func (a *App) recoverPanics(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) (err error) {
+		defer func() {
+			r := recover()
+			if r == nil {
+				return
+			}
+			if r == http.ErrAbortHandler {
+				panic(r)
+			}
+			buf := make([]byte, 4<<10)
+			buf = buf[:runtime.Stack(buf, false)]
+			a.log.ErrorContext(c.Request().Context(), "panic", "panic", fmt.Sprint(r), "stack", string(buf),
+				"request_id", c.Response().Header().Get(echo.HeaderXRequestID))
+			err = echo.NewHTTPError(http.StatusInternalServerError).SetInternal(fmt.Errorf("panic: %v", r))
+		}()
+		return next(c)
+	}
+}
+
+// secureHeaders sets the security headers of every response.
+func (a *App) secureHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	csp := a.contentSecurityPolicy()
+	https := strings.HasPrefix(a.cfg.BaseURL, "https://")
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("Content-Security-Policy", csp)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(self \"https://js.stripe.com\")")
+		if https {
+			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+		}
+		return next(c)
+	}
+}
+
+// contentSecurityPolicy allows exactly what Stripe documents for Stripe.js, the Payment Element and
+// 3-D Secure (js.stripe.com, hooks.stripe.com, api.stripe.com); in simulator mode its stand-in is same-origin.
+func (a *App) contentSecurityPolicy() string {
+	script := []string{"'self'", "https://js.stripe.com", "https://*.js.stripe.com"}
+	frame := []string{"https://js.stripe.com", "https://*.js.stripe.com", "https://hooks.stripe.com"}
+	connect := []string{"'self'", "https://api.stripe.com"}
+	if u, err := url.Parse(a.cfg.StripeJSURL); err == nil && u.Host != "" && !strings.HasSuffix(u.Host, "stripe.com") {
+		origin := u.Scheme + "://" + u.Host
+		script = append(script, origin)
+		connect = append(connect, origin)
+	}
+	return strings.Join([]string{
+		"default-src 'self'",
+		"script-src " + strings.Join(script, " "),
+		"style-src 'self' 'unsafe-inline'",
+		"img-src 'self' data: https://*.stripe.com",
+		"frame-src " + strings.Join(frame, " "),
+		"connect-src " + strings.Join(connect, " "),
+		"font-src 'self'",
+		"form-action 'self'",
+		"base-uri 'self'",
+		"object-src 'none'",
+		"frame-ancestors 'none'",
+	}, "; ")
+}
+
+// handleError is the one place errors become responses: JSON for APIs, a page in the layout otherwise.
+func (a *App) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	code := http.StatusInternalServerError
+	msg := "Something went wrong on our side. Please try again in a moment."
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		code = he.Code
+		if m, ok := he.Message.(string); ok && code < 500 {
+			msg = m
+		}
+	}
+	if code >= 500 {
+		a.log.ErrorContext(c.Request().Context(), "request failed", "err", err,
+			"path", c.Request().URL.Path, "request_id", c.Response().Header().Get(echo.HeaderXRequestID))
+	}
+	if code == http.StatusNotFound && (he == nil || he.Message == http.StatusText(http.StatusNotFound)) {
+		msg = "We couldn't find that page. It may have moved, or the link may be mistyped."
+	}
+	if c.Request().Method == http.MethodHead {
+		_ = c.NoContent(code)
+		return
+	}
+	if wantsJSON(c) {
+		typ := "invalid_request_error"
+		if code >= 500 {
+			typ = "api_error"
+		}
+		_ = jsonError(c, code, typ, "", msg)
+		return
+	}
+	p := a.page(c, statusText(code))
+	_ = render(c, code, views.ErrorPage(p, code, statusText(code), msg))
+}
+
+func wantsJSON(c echo.Context) bool {
+	r := c.Request()
+	return strings.HasPrefix(r.URL.Path, "/admin/api/") ||
+		strings.Contains(r.Header.Get(echo.HeaderContentType), echo.MIMEApplicationJSON) ||
+		strings.HasPrefix(r.Header.Get(echo.HeaderAccept), echo.MIMEApplicationJSON)
+}

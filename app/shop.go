@@ -1,0 +1,33 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/storefront/storefront/models"
+	"github.com/storefront/storefront/views/shop"
+)
+
+// showCatalog renders the grid of active products.
+func (a *App) showCatalog(c echo.Context) error {
+	ps, err := models.ActiveProducts(c.Request().Context(), a.db.DB)
+	if err != nil {
+		return fmt.Errorf("list products: %w", err)
+	}
+	return render(c, http.StatusOK, shop.Catalog(a.page(c, "Shop"), ps, a.cfg.FreeShippingOver))
+}
+
+// showProduct renders one active product.
+func (a *App) showProduct(c echo.Context) error {
+	p, err := models.ProductBySlug(c.Request().Context(), a.db.DB, c.Param("slug"))
+	if errors.Is(err, models.ErrNotFound) {
+		return echo.NewHTTPError(http.StatusNotFound, "We couldn't find that product. It may be sold out or no longer available.")
+	}
+	if err != nil {
+		return fmt.Errorf("load product: %w", err)
+	}
+	return render(c, http.StatusOK, shop.ProductPage(a.page(c, p.Name), p, ""))
+}

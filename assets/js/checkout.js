@@ -1,0 +1,1 @@
+// checkout.js: the Payment Element flow (see DESIGN.md, Checkout).

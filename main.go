@@ -1,0 +1,134 @@
+// Command storefront is the whole shop in one binary: serve (default), migrate, seed, stripe-sim.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+
+	"github.com/joho/godotenv"
+
+	"github.com/storefront/storefront/app"
+	"github.com/storefront/storefront/models"
+)
+
+const usage = `usage: storefront [command]
+
+commands:
+  serve        serve the shop (default)
+  migrate      apply database migrations and exit
+  seed         add the demo catalog when the catalog is empty
+  stripe-sim   run the offline Stripe simulator alone (--port N)
+`
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "storefront:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	switch cmd {
+	case "-h", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	case "stripe-sim":
+		return runStripeSim(ctx, args, stdout)
+	}
+	cfg, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	log := app.NewLogger(cfg, stderr)
+	switch cmd {
+	case "serve":
+		return serve(ctx, cfg, log)
+	case "migrate":
+		db, err := models.Open(ctx, cfg.DatabaseURL)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		v, err := db.Migrate(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "database at migration version %d\n", v)
+		return nil
+	case "seed":
+		db, err := models.Open(ctx, cfg.DatabaseURL)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		if _, err := db.Migrate(ctx); err != nil {
+			return err
+		}
+		n, err := models.SeedDemoCatalog(ctx, db.DB)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			fmt.Fprintln(stdout, "catalog already has products; nothing added")
+		} else {
+			fmt.Fprintf(stdout, "added %d demo products\n", n)
+		}
+		return nil
+	default:
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("unknown command %q", cmd)
+	}
+}
+
+// loadConfig reads .env (when present; the environment wins) and validates the settings.
+func loadConfig() (app.Config, error) {
+	fileEnv, err := godotenv.Read(".env")
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return app.Config{}, fmt.Errorf(".env: %w", err)
+	}
+	return app.LoadConfig(func(k string) (string, bool) {
+		if v, ok := os.LookupEnv(k); ok {
+			return v, true
+		}
+		v, ok := fileEnv[k]
+		return v, ok
+	})
+}
+
+func serve(ctx context.Context, cfg app.Config, log *slog.Logger) error {
+	ln, err := net.Listen("tcp", net.JoinHostPort("0.0.0.0", strconv.Itoa(cfg.Port)))
+	if err != nil {
+		return fmt.Errorf("PORT: cannot listen on %d (%v); choose a free port", cfg.Port, err)
+	}
+	a, err := app.New(ctx, cfg, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer a.Close()
+	log.Info("serving", "url", cfg.BaseURL, "simulated_payments", cfg.Simulated, "database", redactDSN(cfg.DatabaseURL))
+	return a.Serve(ctx, ln)
+}
+
+// redactDSN hides the password of a database URL for logs.
+func redactDSN(dsn string) string {
+	if u, err := parseURL(dsn); err == nil && u.User != nil {
+		return u.Redacted()
+	}
+	return dsn
+}

@@ -1,0 +1,40 @@
+// Package views holds the templ components of every page; components take small view models only.
+package views
+
+import (
+	"strings"
+
+	"github.com/storefront/storefront/models"
+)
+
+// Page is what the shared layout needs on every page.
+type Page struct {
+	Title     string
+	CSRFToken string
+	CartCount int64
+	Simulated bool
+	Flash     *Flash
+	SignedIn  bool
+	Currency  string
+	Asset     func(name string) string
+}
+
+// Flash is a one-time message shown at the top of the next page.
+type Flash struct {
+	Kind    string // info, success, error
+	Message string
+}
+
+// Money formats an amount of the page's currency.
+func (p Page) Money(amount int64) string { return models.FormatMoney(amount, p.Currency) }
+
+// Image returns the URL of a product image: uploads are served as they are, embedded ones hashed.
+func (p Page) Image(image string) string {
+	if strings.HasPrefix(image, "/") {
+		return image
+	}
+	if image == "" {
+		image = "images/placeholder.svg"
+	}
+	return p.Asset(image)
+}
