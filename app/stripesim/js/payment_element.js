@@ -1,0 +1,328 @@
+/* Stand-in Stripe.js, part 2 of 3: the Payment Element (card form, saved
+ * cards of a CustomerSession, validation, change events). */
+
+// ---------- Payment Element ----------
+
+function PaymentElement(elements, options) {
+  this._elements = elements;
+  this._options = options || {};
+  this._handlers = {};
+  this._root = null;
+  this._saved = [];
+  this._session = null;
+  this._selected = 'new';
+  var layout = this._options.layout || {};
+  this._collapsed = typeof layout === 'object' && !!layout.defaultCollapsed;
+}
+
+PaymentElement.prototype.on = function (type, handler) {
+  (this._handlers[type] = this._handlers[type] || []).push(handler);
+  return this;
+};
+PaymentElement.prototype.once = function (type, handler) {
+  var self = this;
+  function wrap(e) { self.off(type, wrap); handler(e); }
+  return this.on(type, wrap);
+};
+PaymentElement.prototype.off = function (type, handler) {
+  var list = this._handlers[type] || [];
+  this._handlers[type] = handler ? list.filter(function (h) { return h !== handler; }) : [];
+  return this;
+};
+PaymentElement.prototype._emit = function (type, event) {
+  (this._handlers[type] || []).slice().forEach(function (h) {
+    try { h(event); } catch (e) { setTimeout(function () { throw e; }); }
+  });
+};
+
+PaymentElement.prototype.mount = function (target) {
+  var node = typeof target === 'string' ? document.querySelector(target) : target;
+  if (!node) throw new Error('IntegrationError: The selector you specified (' + target + ') applies to no DOM elements.');
+  injectStyle();
+  this._container = node;
+  this._root = el('div', { className: 'sim-pe', 'data-sim-payment-element': '' });
+  var appearance = this._elements._options.appearance;
+  if (appearance && appearance.variables) {
+    var v = appearance.variables;
+    if (v.colorPrimary) this._root.style.setProperty('--sim-primary', v.colorPrimary);
+    if (v.colorText) this._root.style.setProperty('--sim-text', v.colorText);
+    if (v.colorBackground) this._root.style.setProperty('--sim-bg', v.colorBackground);
+    if (v.borderRadius) this._root.style.setProperty('--sim-radius', v.borderRadius);
+    if (v.fontFamily) this._root.style.setProperty('--sim-font', v.fontFamily);
+  }
+  this._syncAmount();
+  node.innerHTML = '';
+  node.appendChild(this._root);
+  var self = this;
+  var secret = this._elements._options.customerSessionClientSecret;
+  var loaded = secret
+    ? request('GET', '/elements/sessions', this._elements._stripe._pk, { customer_session_client_secret: secret })
+    : Promise.resolve({ body: { customer: null } });
+  loaded.then(function (res) {
+    if (!self._root) return;
+    var customer = res.body && res.body.customer;
+    self._session = customer ? customer.customer_session : null;
+    self._saved = customer ? customer.payment_methods : [];
+    if (self._saved.length) self._selected = self._saved[0].id;
+    self._render();
+    self._emit('ready', { elementType: 'payment' });
+    if (self._saved.length) self._changed();
+  });
+  return this;
+};
+
+PaymentElement.prototype._features = function () {
+  var pe = this._session && this._session.components && this._session.components.payment_element;
+  return (pe && pe.features) || {};
+};
+
+PaymentElement.prototype._syncAmount = function () {
+  if (!this._root) return;
+  this._root.setAttribute('data-amount', String(this._elements._options.amount));
+  this._root.setAttribute('data-currency', String(this._elements._options.currency || ''));
+};
+
+PaymentElement.prototype._render = function () {
+  var self = this;
+  var root = this._root;
+  root.innerHTML = '';
+  root.appendChild(el('div', { className: 'sim-pe-hint', role: 'note' }, [
+    el('span', { text: '⚠ Simulated — use Stripe test cards, e.g. 4242 4242 4242 4242, any future date, any CVC.' })
+  ]));
+  var features = this._features();
+  var hasSaved = this._saved.length > 0;
+
+  this._saved.forEach(function (pm) {
+    var card = pm.card || {};
+    var label = (BRAND_NAMES[card.brand] || 'Card') + ' •••• ' + card.last4 + ', exp ' +
+      ('0' + card.exp_month).slice(-2) + '/' + String(card.exp_year).slice(-2);
+    var radio = el('input', { type: 'radio', name: 'sim-payment-choice', value: pm.id, 'aria-label': label });
+    radio.checked = self._selected === pm.id;
+    radio.addEventListener('change', function () { self._select(pm.id); });
+    var head = el('label', { className: 'sim-pe-head' }, [radio, el('span', { className: 'sim-pe-cardicon' }),
+      el('span', { className: 'sim-pe-title', text: label })]);
+    var item = el('div', { className: 'sim-pe-item sim-pe-saved' + (radio.checked ? ' sim-selected' : ''), 'data-pm': pm.id }, [head]);
+    if (features.payment_method_remove === 'enabled') {
+      var rm = el('button', { type: 'button', className: 'sim-pe-remove', 'data-pm': pm.id, text: 'Remove',
+        'aria-label': 'Remove ' + label });
+      rm.addEventListener('click', function (e) { e.preventDefault(); self._remove(pm.id); });
+      head.appendChild(rm);
+    }
+    root.appendChild(item);
+  });
+
+  // The "Card" accordion item holding the new-card form.
+  var newSelected = this._selected === 'new';
+  var headChildren = [];
+  var newRadio = null;
+  if (hasSaved) {
+    newRadio = el('input', { type: 'radio', name: 'sim-payment-choice', value: 'new', 'aria-label': 'New card' });
+    newRadio.checked = newSelected;
+    newRadio.addEventListener('change', function () { self._select('new'); });
+    headChildren.push(newRadio);
+  }
+  headChildren.push(el('span', { className: 'sim-pe-cardicon' }));
+  headChildren.push(el('span', { className: 'sim-pe-title', text: hasSaved ? 'New card' : 'Card' }));
+  var head = el(hasSaved ? 'label' : 'button', hasSaved ? { className: 'sim-pe-head' }
+    : { type: 'button', className: 'sim-pe-head', 'aria-expanded': String(!this._collapsed) }, headChildren);
+  var expanded = hasSaved ? newSelected : !this._collapsed;
+  var body = el('div', { className: 'sim-pe-body' });
+  body.hidden = !expanded;
+  if (!hasSaved) {
+    head.addEventListener('click', function () {
+      self._collapsed = !self._collapsed;
+      body.hidden = self._collapsed;
+      head.setAttribute('aria-expanded', String(!self._collapsed));
+      self._changed();
+    });
+  }
+
+  function field(id, name, labelText, attrs) {
+    var input = el('input', Object.assign({ id: id, name: name, className: 'sim-pe-input', type: 'text',
+      spellcheck: 'false' }, attrs));
+    input.addEventListener('input', function () { self._onInput(input); });
+    input.addEventListener('focus', function () { self._emit('focus', { elementType: 'payment' }); });
+    input.addEventListener('blur', function () { self._emit('blur', { elementType: 'payment' }); });
+    return [el('label', { className: 'sim-pe-label', for: id, text: labelText }), input];
+  }
+  var num = field('sim-cardnumber', 'cardnumber', 'Card number',
+    { autocomplete: 'cc-number', inputmode: 'numeric', placeholder: '1234 1234 1234 1234', maxlength: '23' });
+  var exp = field('sim-exp-date', 'exp-date', 'Expiration date',
+    { autocomplete: 'cc-exp', inputmode: 'numeric', placeholder: 'MM / YY', maxlength: '7' });
+  var cvc = field('sim-cvc', 'cvc', 'Security code',
+    { autocomplete: 'cc-csc', inputmode: 'numeric', placeholder: 'CVC', maxlength: '4' });
+  var zip = field('sim-postal', 'postal', 'ZIP / Postal code',
+    { autocomplete: 'postal-code', placeholder: '12345', maxlength: '10' });
+  this._inputs = { number: num[1], exp: exp[1], cvc: cvc[1], postal: zip[1] };
+  body.appendChild(num[0]); body.appendChild(num[1]);
+  body.appendChild(el('div', { className: 'sim-pe-row' }, [
+    el('div', {}, exp), el('div', {}, cvc)
+  ]));
+  body.appendChild(zip[0]); body.appendChild(zip[1]);
+  this._saveBox = null;
+  if (features.payment_method_save === 'enabled') {
+    this._saveBox = el('input', { type: 'checkbox', id: 'sim-save', name: 'save' });
+    this._saveBox.addEventListener('change', function () { self._changed(); });
+    body.appendChild(el('div', { className: 'sim-pe-save' }, [this._saveBox,
+      el('label', { for: 'sim-save', text: 'Save payment details for future purchases' })]));
+  }
+  this._errorNode = el('div', { className: 'sim-pe-error', role: 'alert', 'aria-live': 'polite' });
+  body.appendChild(this._errorNode);
+  root.appendChild(el('div', { className: 'sim-pe-item sim-pe-new' + (newSelected ? ' sim-selected' : '') },
+    [head, body]));
+};
+
+PaymentElement.prototype._select = function (choice) {
+  var values = this._inputs ? this._values() : null;
+  this._selected = choice;
+  this._render();
+  if (values) this._restore(values);
+  this._changed();
+};
+
+PaymentElement.prototype._values = function () {
+  return { number: this._inputs.number.value, exp: this._inputs.exp.value, cvc: this._inputs.cvc.value,
+    postal: this._inputs.postal.value, save: this._saveBox ? this._saveBox.checked : false };
+};
+
+PaymentElement.prototype._restore = function (v) {
+  this._inputs.number.value = v.number; this._inputs.exp.value = v.exp;
+  this._inputs.cvc.value = v.cvc; this._inputs.postal.value = v.postal;
+  if (this._saveBox) this._saveBox.checked = v.save;
+};
+
+PaymentElement.prototype._remove = function (pmID) {
+  var self = this;
+  var secret = this._elements._options.customerSessionClientSecret;
+  request('POST', '/elements/payment_methods/' + encodeURIComponent(pmID) + '/detach',
+    this._elements._stripe._pk, { customer_session_client_secret: secret }).then(function (res) {
+    if (res.error) { self._showError(res.error.message); return; }
+    var values = self._values();
+    self._saved = self._saved.filter(function (pm) { return pm.id !== pmID; });
+    if (self._selected === pmID) self._selected = self._saved.length ? self._saved[0].id : 'new';
+    self._render();
+    self._restore(values);
+    self._changed();
+  });
+};
+
+PaymentElement.prototype._onInput = function (input) {
+  if (input === this._inputs.number) {
+    input.value = formatNumber(digits(input.value));
+  } else if (input === this._inputs.exp) {
+    var d = digits(input.value).slice(0, 4);
+    if (d.length === 1 && d > '1') d = '0' + d;
+    input.value = d.length > 2 ? d.slice(0, 2) + ' / ' + d.slice(2) : d;
+  } else if (input === this._inputs.cvc) {
+    input.value = digits(input.value).slice(0, 4);
+  }
+  input.removeAttribute('aria-invalid');
+  this._showError('');
+  this._elements._submitted = false;
+  this._changed();
+};
+
+PaymentElement.prototype._showError = function (msg) {
+  if (this._errorNode) this._errorNode.textContent = msg || '';
+};
+
+PaymentElement.prototype._savedPM = function () {
+  var id = this._selected;
+  return this._saved.filter(function (pm) { return pm.id === id; })[0] || null;
+};
+
+// _validate checks the form like Stripe.js; null when complete.
+PaymentElement.prototype._validate = function () {
+  if (this._savedPM()) return null;
+  if (!this._inputs) return validationError('incomplete_number', 'Your card number is incomplete.');
+  var num = digits(this._inputs.number.value);
+  var want = brandOf(num) === 'amex' ? 15 : 16;
+  if (num.length < want && !(num.length >= 14 && luhn(num) && brandOf(num) === 'unknown')) {
+    return this._fail('number', validationError('incomplete_number', 'Your card number is incomplete.'));
+  }
+  if (!luhn(num)) return this._fail('number', validationError('invalid_number', 'Your card number is invalid.'));
+  var exp = digits(this._inputs.exp.value);
+  if (exp.length < 4) {
+    return this._fail('exp', validationError('incomplete_expiry', "Your card's expiration date is incomplete."));
+  }
+  var month = +exp.slice(0, 2), year = 2000 + (+exp.slice(2, 4));
+  var now = new Date();
+  if (month < 1 || month > 12) {
+    return this._fail('exp', validationError('invalid_expiry_month', "Your card's expiration date is invalid."));
+  }
+  if (year < now.getFullYear()) {
+    return this._fail('exp', validationError('invalid_expiry_year_past', "Your card's expiration year is in the past."));
+  }
+  if (year === now.getFullYear() && month < now.getMonth() + 1) {
+    return this._fail('exp', validationError('invalid_expiry_month_past', "Your card's expiration date is in the past."));
+  }
+  var cvc = digits(this._inputs.cvc.value);
+  if (cvc.length < (brandOf(num) === 'amex' ? 4 : 3)) {
+    return this._fail('cvc', validationError('incomplete_cvc', "Your card's security code is incomplete."));
+  }
+  if (!this._inputs.postal.value.trim()) {
+    return this._fail('postal', validationError('incomplete_zip', 'Your postal code is incomplete.'));
+  }
+  return null;
+};
+
+PaymentElement.prototype._fail = function (field, err) {
+  if (this._inputs && this._inputs[field]) this._inputs[field].setAttribute('aria-invalid', 'true');
+  return err;
+};
+
+PaymentElement.prototype._changed = function () {
+  var saved = this._savedPM();
+  var empty = !saved && (!this._inputs || ['number', 'exp', 'cvc', 'postal'].every(function (k) {
+    return !this._inputs[k].value;
+  }, this));
+  var complete = !!saved || (!!this._inputs && !this._collapsed && quietValid(this));
+  var value = { type: 'card' };
+  if (saved) {
+    value.payment_method = { id: saved.id, type: saved.type, card: saved.card, billing_details: saved.billing_details };
+  } else if (this._saveBox) {
+    value.savePaymentMethod = this._saveBox.checked;
+  }
+  this._emit('change', { elementType: 'payment', complete: complete, empty: empty,
+    collapsed: !!this._collapsed && !saved, value: value });
+};
+
+function quietValid(pe) {
+  var err = pe._validate();
+  ['number', 'exp', 'cvc', 'postal'].forEach(function (k) { pe._inputs[k].removeAttribute('aria-invalid'); });
+  return !err;
+}
+
+PaymentElement.prototype.update = function (opts) {
+  if (opts && opts.layout && typeof opts.layout === 'object' && 'defaultCollapsed' in opts.layout) {
+    this._collapsed = !!opts.layout.defaultCollapsed;
+  }
+  return this;
+};
+PaymentElement.prototype.collapse = function () {
+  this._collapsed = true;
+  if (this._root && this._inputs && !this._saved.length) {
+    var kept = this._values();
+    this._render();
+    this._restore(kept);
+  }
+  return this;
+};
+PaymentElement.prototype.focus = function () { if (this._inputs) this._inputs.number.focus(); return this; };
+PaymentElement.prototype.blur = function () { if (this._inputs) this._inputs.number.blur(); return this; };
+PaymentElement.prototype.clear = function () {
+  if (this._inputs) ['number', 'exp', 'cvc', 'postal'].forEach(function (k) { this._inputs[k].value = ''; }, this);
+  this._changed();
+  return this;
+};
+PaymentElement.prototype.unmount = function () {
+  if (this._container) this._container.innerHTML = '';
+  this._root = null; this._inputs = null;
+  return this;
+};
+PaymentElement.prototype.destroy = function () {
+  this.unmount();
+  this._handlers = {};
+  this._elements._payment = null;
+};
+

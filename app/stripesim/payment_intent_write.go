@@ -1,0 +1,225 @@
+package stripesim
+
+import "strings"
+
+// currencies the simulator accepts (lowercase ISO codes Stripe supports).
+func supportedCurrency(cur string) bool {
+	const list = " usd eur gbp cad aud nzd chf sek nok dkk pln czk huf ron bgn isk jpy krw sgd hkd twd " +
+		"mxn brl clp cop pen inr idr myr php thb vnd ils aed sar qar zar try cny egp ngn kes "
+	return len(cur) == 3 && strings.Contains(list, " "+cur+" ")
+}
+
+// checkAmount applies Stripe's minimum and maximum charge amounts.
+func checkAmount(amount int64, currency string) error {
+	if amount < 50 {
+		return invalidRequest("amount_too_small", "amount", "Amount must be at least 50 %s", strings.ToUpper(currency))
+	}
+	if amount > 99999999 {
+		return invalidRequest("amount_too_large", "amount", "Amount must be no more than 99999999 %s", strings.ToUpper(currency))
+	}
+	return nil
+}
+
+// createPaymentIntent serves POST /v1/payment_intents, confirming at once
+// with confirm=true.
+func (s *Sim) createPaymentIntent(c *call) (any, error) {
+	p := c.p
+	if !p.has("amount") {
+		return nil, missingParam("amount")
+	}
+	if !p.has("currency") {
+		return nil, missingParam("currency")
+	}
+	cur := strings.ToLower(p.str("currency"))
+	if !supportedCurrency(cur) {
+		return nil, invalidRequest("", "currency", "Invalid currency: %s. Stripe currently supports these currencies: usd, eur, gbp, …", p.str("currency"))
+	}
+	amount := p.int64At("amount")
+	if err := checkAmount(amount, cur); err != nil {
+		return nil, err
+	}
+	if err := checkExpand(c.expand, "customer", "latest_charge", "payment_method"); err != nil {
+		return nil, err
+	}
+	if p.has("confirmation_token") && !p.boolAt("confirm") {
+		return nil, invalidRequest("", "confirmation_token",
+			"confirmation_token can only be used when confirm=true. Set confirm=true or remove confirmation_token.")
+	}
+	if p.has("automatic_payment_methods") && p.has("payment_method_types") {
+		return nil, invalidRequest("parameters_exclusive", "payment_method_types",
+			"You may only specify one of these parameters: automatic_payment_methods, payment_method_types.")
+	}
+	id := newID("pi")
+	pi := &paymentIntent{
+		ID: id, Object: "payment_intent", Amount: amount, AmountDetails: map[string]any{"tip": map[string]any{}},
+		CaptureMethod: "automatic_async", ClientSecret: id + "_secret_" + randomString(25),
+		ConfirmationMethod: "automatic", Created: s.now().Unix(), Currency: cur,
+		Metadata: mergeMetadata(nil, p.get("metadata")), Status: piRequiresPaymentMethod,
+		PaymentMethodOptions: map[string]any{"card": map[string]any{
+			"installments": nil, "mandate_options": nil, "network": nil, "request_three_d_secure": "automatic"}},
+	}
+	if cm := p.str("capture_method"); cm != "" {
+		pi.CaptureMethod = cm
+	}
+	if types := p.list("payment_method_types"); len(types) > 0 {
+		for _, t := range types {
+			if t != "card" {
+				return nil, invalidRequest("payment_intent_invalid_parameter", "payment_method_types",
+					"The payment method type %q is invalid. The simulator only supports \"card\".", t)
+			}
+		}
+		pi.PaymentMethodTypes = types
+	} else {
+		apm := &automaticPaymentMethods{Enabled: true, AllowRedirects: "always"}
+		if p.has("automatic_payment_methods", "enabled") && !p.boolAt("automatic_payment_methods", "enabled") {
+			return nil, invalidRequest("", "automatic_payment_methods[enabled]",
+				"automatic_payment_methods[enabled] must be true when payment_method_types is not given.")
+		}
+		if ar := p.str("automatic_payment_methods", "allow_redirects"); ar != "" {
+			apm.AllowRedirects = ar
+		}
+		pi.AutomaticPaymentMethods = apm
+		pi.PaymentMethodTypes = []string{"card"}
+		pi.PaymentMethodConfigurationDetails = &pmcDetails{ID: "pmc_simulator"}
+	}
+	if err := s.applyPIFields(pi, p); err != nil {
+		return nil, err
+	}
+	if p.boolAt("confirm") {
+		if _, _, err := s.checkConfirm(pi, p); err != nil {
+			return nil, err
+		}
+	}
+	s.st.paymentIntents.put(pi.ID, pi)
+	s.emit(c, "payment_intent.created", s.renderPI(pi, nil))
+	if p.boolAt("confirm") {
+		if err := s.confirm(c, pi, p); err != nil {
+			return nil, err
+		}
+	}
+	return s.renderPI(pi, c.expand), nil
+}
+
+// applyPIFields sets the fields create and update share.
+func (s *Sim) applyPIFields(pi *paymentIntent, p *pnode) error {
+	if p.has("customer") {
+		id := p.str("customer")
+		if id != "" && s.st.customers.get(id) == nil {
+			return notFound("customer", "customer", id)
+		}
+		pi.customerID = id
+	}
+	if p.has("payment_method") {
+		pm, err := s.resolvePaymentMethod(p.str("payment_method"))
+		if err != nil {
+			return err
+		}
+		pi.paymentMethodID = pm.ID
+		if pi.Status == piRequiresPaymentMethod {
+			pi.Status = piRequiresConfirmation
+		}
+	}
+	if p.has("description") {
+		pi.Description = nstr(p.str("description"))
+	}
+	if p.has("receipt_email") {
+		pi.ReceiptEmail = nstr(p.str("receipt_email"))
+	}
+	if p.has("setup_future_usage") {
+		pi.SetupFutureUsage = nstr(p.str("setup_future_usage"))
+	}
+	if p.has("shipping") {
+		pi.Shipping = shippingFrom(p.get("shipping"))
+	}
+	if p.has("statement_descriptor") {
+		pi.StatementDescriptor = nstr(p.str("statement_descriptor"))
+	}
+	if p.has("statement_descriptor_suffix") {
+		pi.StatementDescriptorSuffix = nstr(p.str("statement_descriptor_suffix"))
+	}
+	if p.has("return_url") {
+		pi.returnURL = p.str("return_url")
+	}
+	return nil
+}
+
+// resolvePaymentMethod finds a PaymentMethod, making one for Stripe's test
+// IDs (pm_card_visa…) as test mode does.
+func (s *Sim) resolvePaymentMethod(id string) (*paymentMethod, error) {
+	if number, ok := testPaymentMethodNumber(id); ok {
+		cd := cardData{number: number, expMonth: 12, expYear: int64(s.now().Year() + 3)}
+		return s.createPaymentMethod(cd, billingDetails{Address: &address{}}, "", nil), nil
+	}
+	return s.findPaymentMethod(id, "payment_method")
+}
+
+// updatePaymentIntent serves POST /v1/payment_intents/:id.
+func (s *Sim) updatePaymentIntent(c *call) (any, error) {
+	pi, err := s.findPI(c.args[0])
+	if err != nil {
+		return nil, err
+	}
+	p := c.p
+	if err := checkExpand(c.expand, "customer", "latest_charge", "payment_method"); err != nil {
+		return nil, err
+	}
+	mutable := pi.Status == piRequiresPaymentMethod || pi.Status == piRequiresConfirmation || pi.Status == piRequiresAction
+	for _, f := range []string{"amount", "currency", "customer", "payment_method", "setup_future_usage", "shipping",
+		"payment_method_types", "capture_method", "payment_method_options"} {
+		if p.has(f) && !mutable {
+			return nil, unexpectedState("payment_intent_unexpected_state",
+				"This PaymentIntent's %s could not be updated because it has a status of %s. You may only update the %s of a PaymentIntent with one of the following statuses: requires_payment_method, requires_confirmation, requires_action.",
+				f, pi.Status, f)
+		}
+	}
+	cur := pi.Currency
+	if p.has("currency") {
+		cur = strings.ToLower(p.str("currency"))
+		if !supportedCurrency(cur) {
+			return nil, invalidRequest("", "currency", "Invalid currency: %s.", p.str("currency"))
+		}
+	}
+	amount := pi.Amount
+	if p.has("amount") {
+		amount = p.int64At("amount")
+	}
+	if err := checkAmount(amount, cur); err != nil {
+		return nil, err
+	}
+	if err := s.applyPIFields(pi, p); err != nil {
+		return nil, err
+	}
+	if (amount != pi.Amount || cur != pi.Currency) && pi.Status == piRequiresAction {
+		// The authenticated amount changed: the payment needs confirming again.
+		pi.Status, pi.NextAction = piRequiresConfirmation, nil
+	}
+	pi.Amount, pi.Currency = amount, cur
+	pi.Metadata = mergeMetadata(pi.Metadata, p.get("metadata"))
+	return s.renderPI(pi, c.expand), nil
+}
+
+// confirmPaymentIntent serves POST /v1/payment_intents/:id/confirm.
+func (s *Sim) confirmPaymentIntent(c *call) (any, error) {
+	pi, err := s.findPI(c.args[0])
+	if err != nil {
+		return nil, err
+	}
+	if err := checkExpand(c.expand, "customer", "latest_charge", "payment_method"); err != nil {
+		return nil, err
+	}
+	if err := s.confirm(c, pi, c.p); err != nil {
+		return nil, err
+	}
+	return s.renderPI(pi, c.expand), nil
+}
+
+func confirmable(status string) bool {
+	return status == piRequiresPaymentMethod || status == piRequiresConfirmation || status == piRequiresAction
+}
+
+// stateError is the 400 for confirming a PaymentIntent in a final state.
+func stateError(pi *paymentIntent) error {
+	return unexpectedState("payment_intent_unexpected_state",
+		"You cannot confirm this PaymentIntent because it has a status of %s. Only a PaymentIntent with one of the following statuses may be confirmed: requires_confirmation, requires_action, requires_payment_method.",
+		pi.Status)
+}
