@@ -8,11 +8,20 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
 
+	"github.com/storefront/storefront/app/checkout"
+	"github.com/storefront/storefront/app/jobs"
+	"github.com/storefront/storefront/app/orders"
+	"github.com/storefront/storefront/app/payments"
+	"github.com/storefront/storefront/app/stripesim"
+	"github.com/storefront/storefront/app/webhooks"
 	"github.com/storefront/storefront/assets"
 	"github.com/storefront/storefront/models"
 )
@@ -26,6 +35,20 @@ type App struct {
 	sessions *sessions.CookieStore
 	metrics  *metrics
 	echo     *echo.Echo
+	sim      *stripesim.Sim // nil unless simulated
+	pay      *payments.Client
+	checkout *checkout.Service
+
+	inbox          *webhooks.Inbox
+	webhookMetrics *webhooks.Metrics
+	worker         *webhooks.Worker
+	reconciler     *jobs.Reconciler
+
+	// Background jobs (inbox worker, reconciler) run until Close.
+	stopJobs context.CancelFunc
+	jobs     sync.WaitGroup
+
+	adminIdle atomic.Int64 // admin idle timeout in ns; 0 = the default (see adminIdleTimeout)
 }
 
 // New opens the database, applies migrations, seeds the demo catalog when empty and builds the routes.
@@ -51,6 +74,13 @@ func newWithDB(ctx context.Context, cfg Config, log *slog.Logger, db *models.DB)
 	} else if n > 0 {
 		log.Info("seeded demo catalog", "products", n)
 	}
+	if cfg.AdminEmail != "" {
+		created, err := models.UpsertAdmin(ctx, db.DB, cfg.AdminEmail, cfg.AdminPassword)
+		if err != nil {
+			return nil, fmt.Errorf("ADMIN_EMAIL: %w", err)
+		}
+		log.Info("admin from ADMIN_EMAIL ready", "created", created)
+	}
 	as, err := assets.New()
 	if err != nil {
 		return nil, fmt.Errorf("load assets: %w", err)
@@ -63,9 +93,72 @@ func newWithDB(ctx context.Context, cfg Config, log *slog.Logger, db *models.DB)
 		sessions: newSessionStore(cfg),
 		metrics:  newMetrics(),
 	}
+	apiBase := cfg.StripeAPIBase
+	if cfg.Simulated {
+		a.sim = stripesim.New(stripesim.Config{
+			SecretKey: cfg.StripeSecretKey, PublishableKey: cfg.StripePublishableKey,
+			WebhookSecret: cfg.StripeWebhookSecret, BasePath: SimBasePath, Logger: log.With("component", "stripesim"),
+		})
+		if apiBase, err = a.sim.Listen("127.0.0.1:0"); err != nil {
+			return nil, fmt.Errorf("start Stripe simulator: %w", err)
+		}
+	}
+	a.pay = payments.New(payments.Options{SecretKey: cfg.StripeSecretKey, APIBase: apiBase, Timeout: cfg.StripeTimeout}, log)
+	a.checkout = &checkout.Service{
+		DB: db.DB, Pay: a.pay, Currency: cfg.Currency, BaseURL: cfg.BaseURL, Log: log,
+		Shipping:        orders.Shipping{Flat: cfg.ShippingFlat, FreeOver: cfg.FreeShippingOver},
+		InFlightTimeout: cfg.InFlightTimeout,
+	}
+	a.webhookMetrics = webhooks.NewMetrics(a.metrics.reg)
+	a.worker = webhooks.NewWorker(db.DB, log.With("component", "webhooks"), a.webhookMetrics,
+		&webhooks.Applier{DB: db.DB, Log: log.With("component", "webhooks")}, instanceID())
+	a.inbox = &webhooks.Inbox{DB: db.DB, Secret: cfg.StripeWebhookSecret, Log: log, Metrics: a.webhookMetrics, Wake: a.worker.Wake}
+	a.reconciler = &jobs.Reconciler{DB: db.DB, Checkout: a.checkout, Pay: a.pay, Inbox: a.inbox, Log: log.With("component", "reconciler"),
+		Lookback: 72 * time.Hour, StuckAfter: cfg.StuckAfter, AbandonAfter: cfg.AbandonAfter}
 	a.echo = a.newEcho()
+	a.startJobs()
 	return a, nil
 }
+
+// startJobs runs the inbox worker and the reconciler in the background until Close.
+func (a *App) startJobs() {
+	ctx, cancel := context.WithCancel(context.Background())
+	a.stopJobs = cancel
+	a.jobs.Add(2)
+	go func() {
+		defer a.jobs.Done()
+		a.worker.Run(ctx)
+	}()
+	go func() {
+		defer a.jobs.Done()
+		a.reconciler.Run(ctx, a.cfg.ReconcileInterval)
+	}()
+}
+
+// Reconciler settles stuck orders from Stripe (also `storefront reconcile`).
+func (a *App) Reconciler() *jobs.Reconciler { return a.reconciler }
+
+// Worker is the webhook inbox worker (tests drain it).
+func (a *App) Worker() *webhooks.Worker { return a.worker }
+
+// instanceID names this process in inbox leases.
+func instanceID() string {
+	host, _ := os.Hostname()
+	return host + "-" + randomHex(4)
+}
+
+// Listening tells the app the address it serves on, so the simulator knows where to deliver webhooks.
+func (a *App) Listening(baseURL string) {
+	if a.sim != nil {
+		a.sim.SetWebhookURL(baseURL + "/webhooks/stripe")
+	}
+}
+
+// Payments is the app's Stripe client.
+func (a *App) Payments() *payments.Client { return a.pay }
+
+// Simulator is the built-in Stripe simulator, or nil with real keys (tests drive its faults).
+func (a *App) Simulator() *stripesim.Sim { return a.sim }
 
 // Handler is the shop as an http.Handler (used by tests and by Serve).
 func (a *App) Handler() http.Handler { return a.echo }
@@ -85,6 +178,9 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
+	}
+	if tcp, ok := ln.Addr().(*net.TCPAddr); ok {
+		a.Listening(fmt.Sprintf("http://127.0.0.1:%d", tcp.Port))
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -107,5 +203,12 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 
 // Close releases what New opened.
 func (a *App) Close() error {
+	if a.stopJobs != nil {
+		a.stopJobs()
+		a.jobs.Wait()
+	}
+	if a.sim != nil {
+		a.sim.Close()
+	}
 	return a.db.Close()
 }

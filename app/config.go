@@ -48,6 +48,14 @@ type Config struct {
 	Live bool
 	// SessionSecretGenerated is true when SESSION_SECRET was unset and a random one was made for this run.
 	SessionSecretGenerated bool
+	// StripeTimeout bounds each HTTP request to Stripe (not a setting: tests shorten it).
+	StripeTimeout time.Duration
+	// InFlightTimeout is how long a confirm may be under way before it counts as lost (not a setting).
+	InFlightTimeout time.Duration
+	// StuckAfter and AbandonAfter are the reconciler's thresholds (not settings).
+	StuckAfter, AbandonAfter time.Duration
+	// DiscountPerMinute and ConfirmPerMinute limit discount attempts and payments per client (not settings).
+	DiscountPerMinute, ConfirmPerMinute float64
 }
 
 // ConfigError is a bad setting: the message names the setting and the fix, on one line.
@@ -141,6 +149,11 @@ func LoadConfig(lookup func(string) (string, bool)) (Config, error) {
 	if c.ReconcileInterval, err = time.ParseDuration(get("RECONCILE_INTERVAL", "5m")); err != nil || c.ReconcileInterval < time.Second {
 		return c, bad("RECONCILE_INTERVAL", "%q is not a duration of at least 1s; use e.g. 5m", get("RECONCILE_INTERVAL", ""))
 	}
+	c.StripeTimeout = 30 * time.Second
+	c.InFlightTimeout = 2 * time.Minute
+	c.StuckAfter = 2 * time.Minute
+	c.DiscountPerMinute, c.ConfirmPerMinute = 30, 20
+	c.AbandonAfter = time.Hour
 	return c, nil
 }
 

@@ -148,7 +148,7 @@ func (a *App) contentSecurityPolicy() string {
 	return strings.Join([]string{
 		"default-src 'self'",
 		"script-src " + strings.Join(script, " "),
-		"style-src 'self' 'unsafe-inline'",
+		"style-src 'self'",
 		"img-src 'self' data: https://*.stripe.com",
 		"frame-src " + strings.Join(frame, " "),
 		"connect-src " + strings.Join(connect, " "),
@@ -157,6 +157,7 @@ func (a *App) contentSecurityPolicy() string {
 		"base-uri 'self'",
 		"object-src 'none'",
 		"frame-ancestors 'none'",
+		"report-uri /csp-report",
 	}, "; ")
 }
 

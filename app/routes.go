@@ -12,6 +12,7 @@ func (a *App) routes(e *echo.Echo) {
 	e.GET("/healthz", a.healthz)
 	e.GET("/readyz", a.readyz)
 	e.GET("/metrics", a.metrics.handler())
+	e.POST("/csp-report", a.cspReport, bodyLimit("8K")) // browsers post CSP violations here, without cookies
 	e.GET(assets.Prefix+"*", echo.WrapHandler(a.assets))
 	e.HEAD(assets.Prefix+"*", echo.WrapHandler(a.assets))
 
@@ -25,6 +26,46 @@ func (a *App) routes(e *echo.Echo) {
 	web.POST("/cart/items", a.addToCart)
 	web.POST("/cart/items/:id", a.updateCartItem)
 	web.POST("/cart/items/:id/delete", a.removeCartItem)
+
+	// Checkout.
+	web.GET("/checkout", a.showCheckout)
+	web.POST("/checkout/discount", a.applyDiscount, bodyLimit("16K"), a.discountLimit())
+	web.DELETE("/checkout/discount", a.removeDiscount)
+	web.POST("/checkout/discount/remove", a.removeDiscount) // the same, for the form without JavaScript
+	web.POST("/checkout/confirm", a.confirmCheckout, bodyLimit("16K"), a.confirmLimit())
+	web.GET("/checkout/complete", a.completeCheckout)
+	web.GET("/orders/:number", a.showOrder)
+
+	// Account. Sign-up and sign-in share one per-IP limit.
+	signIn := signInLimit()
+	web.GET("/account", a.showAccount)
+	web.GET("/account/signup", a.showSignup)
+	web.POST("/account/signup", a.signup, signIn)
+	web.GET("/account/login", a.showLogin)
+	web.POST("/account/login", a.login, signIn)
+	web.POST("/account/logout", a.logout)
+
+	// Admin. Sign-in is open (limited per IP, and locked per account in the database); every other
+	// /admin path, unknown ones included, is behind requireAdmin. Admin pages register on `admin`.
+	web.GET("/admin/login", a.showAdminLogin)
+	web.POST("/admin/login", a.adminLogin, signInLimit())
+	web.POST("/admin/logout", a.adminLogout)
+	admin := web.Group("/admin", a.requireAdmin)
+	admin.GET("", a.adminHome)
+
+	// Admin JSON API: an admin session (CSRF checked) or Authorization: Bearer ADMIN_API_TOKEN (no CSRF:
+	// a program, not a browser). Unknown /admin/api paths answer 401 before 404.
+	api := e.Group("/admin/api", bodyLimit("1M"), a.requireAdminAPI, a.csrfUnlessBearer())
+	api.GET("/ping", a.adminAPIPing) // {"ok":true}: checks a token or session
+
+	// Stripe: no session, no CSRF (Stripe signs the event instead), its own 64 KiB limit.
+	e.POST("/webhooks/stripe", a.receiveStripeEvent)
+
+	// The Stripe simulator (no keys): its API for the stand-in Stripe.js, the script and its try-it page.
+	if a.sim != nil {
+		e.Any(SimBasePath+"/*", echo.WrapHandler(a.sim))
+		e.Any(SimBasePath, echo.WrapHandler(a.sim))
+	}
 
 	e.RouteNotFound("/*", func(c echo.Context) error { return echo.ErrNotFound })
 }

@@ -62,6 +62,7 @@ func (a *App) sessionString(c echo.Context, key string) string {
 
 // flash keeps a message for the next page the shopper sees.
 func (a *App) flash(c echo.Context, kind, msg string) error {
+	a.session(c).Flashes("flash") // only the newest is shown: unread ones must not pile up past the 4 KiB cookie limit
 	a.session(c).AddFlash(kind+"\x00"+msg, "flash")
 	return a.saveSession(c)
 }

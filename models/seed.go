@@ -23,7 +23,8 @@ var demoCatalog = []Product{
 	{Slug: "studio-headphones", Name: "Studio Headphones", Price: 12900, Stock: 3, Description: "Closed-back over-ear headphones with a detachable cable and a flat, honest sound."},
 }
 
-// SeedDemoCatalog inserts the demo catalog when no product exists yet and reports how many it added.
+// SeedDemoCatalog inserts the demo catalog and the WELCOME10 code when no product exists yet, and reports
+// how many products it added.
 // It is what first start and `storefront seed` run; an existing catalog is left untouched.
 func SeedDemoCatalog(ctx context.Context, db *gorm.DB) (int, error) {
 	added := 0
@@ -44,7 +45,7 @@ func SeedDemoCatalog(ctx context.Context, db *gorm.DB) (int, error) {
 			}
 			added++
 		}
-		return nil
+		return SeedDemoDiscount(ctx, tx)
 	})
 	return added, err
 }

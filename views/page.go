@@ -17,6 +17,8 @@ type Page struct {
 	SignedIn  bool
 	Currency  string
 	Asset     func(name string) string
+	// Refresh, when positive, reloads the page after that many seconds (orders still settling).
+	Refresh int
 }
 
 // Flash is a one-time message shown at the top of the next page.

@@ -8,7 +8,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -19,6 +18,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/storefront/storefront/app"
 )
@@ -33,6 +33,8 @@ type Server struct {
 // Options changes the settings of the app under test (environment names of DESIGN.md).
 type Options struct {
 	Env map[string]string
+	// Tune changes settings that are not environment variables (limits, timeouts).
+	Tune func(*app.Config)
 }
 
 // New starts a shop on a fresh database; everything is stopped by t.Cleanup.
@@ -52,15 +54,25 @@ func New(t testing.TB, opts ...Options) *Server {
 		t.Fatalf("config: %v", err)
 	}
 	logs := &LogBuffer{}
-	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	cfg.LogFormat, cfg.LogLevel = "json", "debug"
+	log := app.NewLogger(cfg, logs) // the production logger, redaction included
 	ts := httptest.NewUnstartedServer(nil)
 	cfg.BaseURL = "http://" + ts.Listener.Addr().String()
+	cfg.StripeTimeout = 2 * time.Second // a simulated timeout need not take 30 s
+	// Tests drive many checkouts from one address; the limits have tests of their own.
+	cfg.DiscountPerMinute, cfg.ConfirmPerMinute = 1e6, 1e6
+	for _, o := range opts {
+		if o.Tune != nil {
+			o.Tune(&cfg)
+		}
+	}
 	a, err := app.New(context.Background(), cfg, log)
 	if err != nil {
 		t.Fatalf("start app: %v", err)
 	}
 	ts.Config.Handler = a.Handler()
 	ts.Start()
+	a.Listening(ts.URL)
 	t.Cleanup(func() {
 		ts.Close()
 		a.Close()
@@ -227,4 +239,8 @@ func cloneValues(v url.Values) url.Values {
 		out[k] = append([]string(nil), vs...)
 	}
 	return out
+}
+
+func contextWithTimeout(d time.Duration) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), d)
 }

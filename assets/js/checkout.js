@@ -1,1 +1,253 @@
-// checkout.js: the Payment Element flow (see DESIGN.md, Checkout).
+// checkout.js — Stripe's "finalize payments on the server" flow, in plain JavaScript.
+//
+// 1. Elements in deferred-amount mode (mode 'payment', the server's amount and currency,
+//    paymentMethodCreation 'manual'), with saved methods through a CustomerSession when signed in.
+// 2. The Payment Element in the accordion layout.
+// 3. A discount code changes the amount: POST /checkout/discount, then elements.update({amount}).
+// 4. Pay: elements.submit(), stripe.createConfirmationToken(), POST /checkout/confirm. The server creates
+//    and confirms the PaymentIntent; the browser never sends an amount.
+// 5. requires_action → stripe.handleNextAction (3-D Secure), then the order page.
+//
+// It works the same against Stripe.js and the simulator's stand-in: it never asks which one it has.
+(function () {
+  'use strict';
+
+  var configEl = document.getElementById('checkout-config');
+  if (!configEl || typeof Stripe !== 'function') {
+    return;
+  }
+  var config = JSON.parse(configEl.textContent);
+  var csrfMeta = document.querySelector('meta[name="csrf-token"]');
+  var csrf = csrfMeta ? csrfMeta.content : '';
+
+  var form = document.getElementById('payment-form');
+  var submitButton = document.getElementById('submit');
+  var payAmount = document.getElementById('pay-amount');
+  var errorBox = document.getElementById('error-message');
+  var summary = document.getElementById('order-summary');
+  var discountForm = document.getElementById('discount-form');
+  var discountMessage = document.getElementById('discount-message');
+
+  var stripe = Stripe(config.publishableKey);
+  var elements = null;
+  var amount = config.amount;
+  var busy = false; // one confirm at a time: a double click never sends two
+  var savedMethod = null; // the saved card picked in the Payment Element, if any
+
+  // --- helpers ---------------------------------------------------------------------------------
+
+  function showError(message) {
+    errorBox.textContent = message || 'Something went wrong. Please try again.';
+  }
+
+  function clearErrors() {
+    errorBox.textContent = '';
+    form.querySelectorAll('[data-error-for]').forEach(function (p) {
+      p.textContent = '';
+      var field = p.closest('.field');
+      if (field) field.classList.remove('field--invalid');
+    });
+    form.querySelectorAll('[aria-invalid="true"]').forEach(function (el) {
+      el.removeAttribute('aria-invalid');
+    });
+  }
+
+  function showFieldErrors(fields) {
+    var first = null;
+    Object.keys(fields || {}).forEach(function (name) {
+      var p = form.querySelector('[data-error-for="' + CSS.escape(name) + '"]');
+      var input = form.querySelector('[name="' + CSS.escape(name) + '"]');
+      if (p) {
+        p.textContent = fields[name];
+        var field = p.closest('.field');
+        if (field) field.classList.add('field--invalid');
+      }
+      if (input) {
+        input.setAttribute('aria-invalid', 'true');
+        if (!first) first = input;
+      }
+    });
+    if (first) first.focus();
+  }
+
+  function setBusy(on) {
+    busy = on;
+    submitButton.disabled = on;
+    submitButton.setAttribute('aria-busy', on ? 'true' : 'false');
+  }
+
+  function formatAmount(minor) {
+    var zeroDecimal = ['bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf'];
+    var value = zeroDecimal.indexOf(config.currency) >= 0 ? minor : minor / 100;
+    try {
+      return new Intl.NumberFormat('en-US', { style: 'currency', currency: config.currency.toUpperCase() }).format(value);
+    } catch (e) {
+      return value.toFixed(2) + ' ' + config.currency.toUpperCase();
+    }
+  }
+
+  async function postJSON(url, body, method) {
+    var res = await fetch(url, {
+      method: method || 'POST',
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', 'Accept': 'application/json', 'X-CSRF-Token': csrf },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    var data = null;
+    try {
+      data = await res.json();
+    } catch (e) {
+      data = { error: { message: 'The server sent an unexpected answer. Please try again.' } };
+    }
+    return { status: res.status, data: data || {} };
+  }
+
+  function value(name) {
+    var el = form.elements.namedItem(name);
+    return el ? el.value.trim() : '';
+  }
+
+  // --- Elements ---------------------------------------------------------------------------------
+
+  async function customerSessionSecret() {
+    if (!config.customerSession) return null;
+    try {
+      var res = await postJSON(config.customerSession);
+      return res.status === 200 ? res.data.customer_session_client_secret || null : null;
+    } catch (e) {
+      return null; // checkout goes on without saved methods
+    }
+  }
+
+  async function mountPaymentElement() {
+    var options = {
+      mode: 'payment',
+      amount: amount,
+      currency: config.currency,
+      paymentMethodCreation: 'manual',
+      appearance: {
+        theme: 'stripe',
+        variables: { colorPrimary: '#1f6b5a', borderRadius: '8px', fontFamily: 'system-ui, sans-serif' },
+      },
+    };
+    var secret = await customerSessionSecret();
+    if (secret) options.customerSessionClientSecret = secret;
+
+    elements = stripe.elements(options);
+    var paymentElement = elements.create('payment', {
+      layout: { type: 'accordion', defaultCollapsed: false, radios: true, spacedAccordionItems: false },
+    });
+    paymentElement.on('ready', function () {
+      submitButton.disabled = false;
+    });
+    paymentElement.on('change', function (event) {
+      // A saved method picked in the element arrives as value.payment_method.
+      savedMethod = event.value && event.value.payment_method ? event.value.payment_method : null;
+      if (event.complete) errorBox.textContent = '';
+    });
+    paymentElement.mount('#payment-element');
+  }
+
+  // --- discount codes ---------------------------------------------------------------------------
+
+  async function changeDiscount(method, code) {
+    discountMessage.textContent = '';
+    var res = await postJSON(config.discountUrl, method === 'DELETE' ? undefined : { code: code }, method);
+    if (res.status !== 200) {
+      discountMessage.textContent = (res.data.error && res.data.error.message) || 'That code could not be applied.';
+      return;
+    }
+    amount = res.data.amount;
+    if (elements) elements.update({ amount: amount });
+    summary.innerHTML = res.data.summary_html;
+    payAmount.textContent = formatAmount(amount);
+    discountMessage.textContent = res.data.discount ? 'Discount ' + res.data.discount.code + ' applied.' : 'Discount removed.';
+    if (res.data.discount) discountForm.reset();
+  }
+
+  discountForm.addEventListener('submit', function (event) {
+    event.preventDefault();
+    var code = discountForm.elements.namedItem('code').value.trim();
+    if (!code) {
+      discountMessage.textContent = 'Enter a discount code.';
+      return;
+    }
+    changeDiscount('POST', code);
+  });
+
+  summary.addEventListener('submit', function (event) {
+    if (event.target.matches('[data-remove-discount]')) {
+      event.preventDefault();
+      changeDiscount('DELETE');
+    }
+  });
+
+  // --- pay ----------------------------------------------------------------------------------------
+
+  async function pay() {
+    clearErrors();
+    if (!form.reportValidity()) return;
+    setBusy(true);
+    var leaving = false;
+    try {
+      var submitted = await elements.submit(); // validates the card and collects wallets
+      if (submitted.error) {
+        showError(submitted.error.message);
+        return;
+      }
+      var shipping = {
+        name: value('shipping[name]'),
+        address: {
+          line1: value('shipping[address][line1]'),
+          line2: value('shipping[address][line2]'),
+          city: value('shipping[address][city]'),
+          state: value('shipping[address][state]'),
+          postal_code: value('shipping[address][postal_code]'),
+          country: value('shipping[address][country]'),
+        },
+      };
+      var created = await stripe.createConfirmationToken({
+        elements: elements,
+        params: { shipping: shipping, return_url: config.returnUrl },
+      });
+      if (created.error) {
+        showError(created.error.message);
+        return;
+      }
+      var res = await postJSON(config.confirmUrl, {
+        confirmation_token_id: created.confirmationToken.id,
+        email: value('email'),
+        shipping: shipping,
+      });
+      var data = res.data;
+      if (data.error) {
+        showFieldErrors(data.error.fields);
+        showError(data.error.message);
+        return;
+      }
+      if (data.status === 'requires_action') {
+        var next = await stripe.handleNextAction({ clientSecret: data.client_secret });
+        if (next.error) {
+          showError(next.error.message);
+          return;
+        }
+      }
+      leaving = true; // stay disabled while the browser leaves
+      window.location.assign(data.next_url);
+    } catch (e) {
+      showError('We could not reach the payment service. Check your connection and try again.');
+    } finally {
+      if (!leaving) setBusy(false);
+    }
+  }
+
+  form.addEventListener('submit', function (event) {
+    event.preventDefault();
+    if (busy) return;
+    pay();
+  });
+
+  mountPaymentElement().catch(function () {
+    showError('The payment form could not be loaded. Please reload the page.');
+  });
+})();

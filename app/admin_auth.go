@@ -1,0 +1,272 @@
+package app
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/storefront/storefront/models"
+	"github.com/storefront/storefront/views/admin"
+)
+
+// sessAdminSeen is the unix time of the admin's last request; sessions idle for longer than
+// the idle timeout end.
+const sessAdminSeen = "admin_seen"
+
+// defaultAdminIdleTimeout ends an admin session after 30 minutes without an admin request.
+const defaultAdminIdleTimeout = 30 * time.Minute
+
+const (
+	ctxAdmin       = "current_admin"
+	ctxAdminBearer = "admin_bearer" // true when /admin/api/* was reached with ADMIN_API_TOKEN
+)
+
+// Messages of the admin sign-in. A failed sign-in never says whether the email is an admin's, nor
+// whether the account is locked, only what the rule is.
+var adminBadCredentials = fmt.Sprintf("Email or password is incorrect. After %d failed attempts, sign-in is paused for %d minutes.",
+	models.AdminMaxFailedLogins, int(models.AdminLockDuration/time.Minute))
+
+const (
+	adminSessionExpired = "Your session expired. Sign in again."
+	adminOnly           = "This part of the shop is for its staff. Staff sign in at /admin/login with their admin account."
+)
+
+// adminIdleTimeout is how long an admin session lasts without a request (tests shorten it).
+func (a *App) adminIdleTimeout() time.Duration {
+	if d := a.adminIdle.Load(); d > 0 {
+		return time.Duration(d)
+	}
+	return defaultAdminIdleTimeout
+}
+
+type adminState int
+
+const (
+	adminNone    adminState = iota // no admin session
+	adminExpired                   // an admin session that was idle too long
+	adminActive
+)
+
+// adminSession reads the admin of the session. It does not refresh the idle clock: the guards do.
+func (a *App) adminSession(c echo.Context) (models.Admin, adminState, error) {
+	s := a.session(c)
+	id, _ := s.Values[sessAdmin].(string)
+	if id == "" {
+		return models.Admin{}, adminNone, nil
+	}
+	seen, _ := s.Values[sessAdminSeen].(int64)
+	if time.Since(time.Unix(seen, 0)) >= a.adminIdleTimeout() {
+		return models.Admin{}, adminExpired, nil
+	}
+	adm, err := models.AdminByID(c.Request().Context(), a.db.DB, id)
+	if errors.Is(err, models.ErrNotFound) {
+		return models.Admin{}, adminNone, nil // removed since signing in
+	}
+	if err != nil {
+		return models.Admin{}, adminNone, fmt.Errorf("load admin: %w", err)
+	}
+	return adm, adminActive, nil
+}
+
+// currentAdmin is the admin that requireAdmin or requireAdminAPI let in; ok is false for requests that
+// came with the API token (no person) or that no guard checked.
+func (a *App) currentAdmin(c echo.Context) (models.Admin, bool) {
+	adm, ok := c.Get(ctxAdmin).(models.Admin)
+	return adm, ok
+}
+
+// touchAdmin restarts the idle clock and keeps the admin for the handler.
+func (a *App) touchAdmin(c echo.Context, adm models.Admin) error {
+	c.Set(ctxAdmin, adm)
+	a.session(c).Values[sessAdminSeen] = time.Now().Unix()
+	if err := a.saveSession(c); err != nil {
+		return fmt.Errorf("save session: %w", err)
+	}
+	h := c.Response().Header()
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Robots-Tag", "noindex")
+	return nil
+}
+
+// endAdminSession drops the admin from the session, keeping the shopper's part.
+func (a *App) endAdminSession(c echo.Context) {
+	a.rotateSession(c, sessCart, sessUser)
+}
+
+// requireAdmin guards the HTML admin pages. Without an admin session: to the sign-in page (with ?next=
+// for a GET); a signed-in shopper gets 403; an idle session is ended with "Your session expired".
+func (a *App) requireAdmin(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		adm, state, err := a.adminSession(c)
+		if err != nil {
+			return err
+		}
+		switch state {
+		case adminActive:
+			if err := a.touchAdmin(c, adm); err != nil {
+				return err
+			}
+			return next(c)
+		case adminExpired:
+			a.endAdminSession(c)
+			if err := a.flash(c, "info", adminSessionExpired); err != nil {
+				return err
+			}
+		default:
+			if _, ok := a.currentUser(c); ok {
+				return echo.NewHTTPError(http.StatusForbidden, adminOnly)
+			}
+		}
+		login := "/admin/login"
+		if m := c.Request().Method; m == http.MethodGet || m == http.MethodHead {
+			login += "?next=" + url.QueryEscape(c.Request().URL.RequestURI())
+		}
+		return c.Redirect(http.StatusSeeOther, login)
+	}
+}
+
+// requireAdminAPI guards /admin/api/*: a valid `Authorization: Bearer <ADMIN_API_TOKEN>` (when the
+// token is set) or an admin session. Otherwise 401 JSON, or 403 JSON for a signed-in shopper.
+// Requests with the token are marked so that csrfUnlessBearer lets them through without a CSRF token.
+func (a *App) requireAdminAPI(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if token, ok := bearerToken(c.Request()); ok {
+			if !a.validAPIToken(token) {
+				a.log.WarnContext(c.Request().Context(), "admin API: wrong bearer token", "ip", c.RealIP())
+				return apiUnauthorized(c, "The API token is not valid.")
+			}
+			c.Set(ctxAdminBearer, true)
+			c.Response().Header().Set("Cache-Control", "no-store")
+			return next(c)
+		}
+		adm, state, err := a.adminSession(c)
+		if err != nil {
+			return err
+		}
+		switch state {
+		case adminActive:
+			if err := a.touchAdmin(c, adm); err != nil {
+				return err
+			}
+			return next(c)
+		case adminExpired:
+			a.endAdminSession(c)
+			if err := a.saveSession(c); err != nil {
+				return fmt.Errorf("save session: %w", err)
+			}
+			return apiUnauthorized(c, "Your admin session expired. Sign in again.")
+		}
+		if _, ok := a.currentUser(c); ok {
+			return jsonError(c, http.StatusForbidden, "permission_error", "", "This API is for the shop's staff.")
+		}
+		return apiUnauthorized(c, "Sign in as an admin, or send Authorization: Bearer with the ADMIN_API_TOKEN.")
+	}
+}
+
+func apiUnauthorized(c echo.Context, msg string) error {
+	c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="admin"`)
+	return jsonError(c, http.StatusUnauthorized, "authentication_error", "", msg)
+}
+
+// csrfUnlessBearer is the CSRF check for the admin API: skipped only for requests that requireAdminAPI
+// let in with the bearer token (a program, not a browser carrying cookies); session requests keep it.
+func (a *App) csrfUnlessBearer() echo.MiddlewareFunc {
+	csrf := a.csrf()
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		checked := csrf(next)
+		return func(c echo.Context) error {
+			if viaToken, _ := c.Get(ctxAdminBearer).(bool); viaToken {
+				return next(c)
+			}
+			return checked(c)
+		}
+	}
+}
+
+// bearerToken returns the token of an "Authorization: Bearer …" header.
+func bearerToken(r *http.Request) (string, bool) {
+	h := r.Header.Get(echo.HeaderAuthorization)
+	if h == "" {
+		return "", false
+	}
+	scheme, token, _ := strings.Cut(h, " ")
+	if !strings.EqualFold(scheme, "Bearer") {
+		return "", true // some other scheme: present but never valid
+	}
+	return strings.TrimSpace(token), true
+}
+
+// validAPIToken compares in constant time; hashing first hides the token's length too.
+func (a *App) validAPIToken(token string) bool {
+	if a.cfg.AdminAPIToken == "" || token == "" {
+		return false
+	}
+	got, want := sha256.Sum256([]byte(token)), sha256.Sum256([]byte(a.cfg.AdminAPIToken))
+	return subtle.ConstantTimeCompare(got[:], want[:]) == 1
+}
+
+// showAdminLogin renders the staff sign-in form (or goes on when already signed in).
+func (a *App) showAdminLogin(c echo.Context) error {
+	next := localPath(c.QueryParam("next"))
+	adm, state, err := a.adminSession(c)
+	if err != nil {
+		return err
+	}
+	if state == adminActive {
+		if err := a.touchAdmin(c, adm); err != nil {
+			return err
+		}
+		return c.Redirect(http.StatusSeeOther, orDefault(next, "/admin/orders"))
+	}
+	c.Response().Header().Set("X-Robots-Tag", "noindex")
+	return render(c, http.StatusOK, admin.LoginPage(a.page(c, "Staff sign-in"), admin.LoginForm{Next: next}))
+}
+
+// adminLogin signs a member of staff in, counting failures towards the account's lockout.
+func (a *App) adminLogin(c echo.Context) error {
+	ctx := c.Request().Context()
+	f := admin.LoginForm{Email: strings.TrimSpace(c.FormValue("email")), Next: localPath(c.FormValue("next"))}
+	adm, err := models.AuthenticateAdmin(ctx, a.db.DB, f.Email, c.FormValue("password"), time.Now())
+	if errors.Is(err, models.ErrBadCredentials) || errors.Is(err, models.ErrAdminLocked) {
+		a.log.WarnContext(ctx, "admin sign-in failed", "ip", c.RealIP(), "locked", errors.Is(err, models.ErrAdminLocked))
+		f.Error = adminBadCredentials
+		c.Response().Header().Set("X-Robots-Tag", "noindex")
+		return render(c, http.StatusUnprocessableEntity, admin.LoginPage(a.page(c, "Staff sign-in"), f))
+	}
+	if err != nil {
+		return fmt.Errorf("admin sign-in: %w", err)
+	}
+	s := a.rotateSession(c, sessCart, sessUser)
+	s.Values[sessAdmin] = adm.ID
+	a.log.InfoContext(ctx, "admin signed in", "admin", adm.ID, "ip", c.RealIP())
+	if err := a.touchAdmin(c, adm); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, orDefault(f.Next, "/admin/orders"))
+}
+
+// adminLogout ends the admin session.
+func (a *App) adminLogout(c echo.Context) error {
+	a.endAdminSession(c)
+	if err := a.flash(c, "success", "You're signed out."); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/admin/login")
+}
+
+// adminHome sends /admin to the orders list.
+func (a *App) adminHome(c echo.Context) error {
+	return c.Redirect(http.StatusSeeOther, "/admin/orders")
+}
+
+// adminAPIPing answers {"ok":true} to an admin: a way to check that a token or session works.
+func (a *App) adminAPIPing(c echo.Context) error {
+	return c.JSON(http.StatusOK, map[string]bool{"ok": true})
+}

@@ -1,0 +1,295 @@
+package app
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/storefront/storefront/app/checkout"
+	"github.com/storefront/storefront/app/orders"
+	"github.com/storefront/storefront/app/payments"
+	"github.com/storefront/storefront/models"
+	checkoutview "github.com/storefront/storefront/views/checkout"
+)
+
+// showCheckout renders the checkout page for a non-empty cart.
+func (a *App) showCheckout(c echo.Context) error {
+	ctx := c.Request().Context()
+	cartID := a.sessionString(c, sessCart)
+	cart, q, note, err := a.checkout.CartQuote(ctx, cartID)
+	if errors.Is(err, models.ErrNotFound) || (err == nil && len(cart.Items) == 0) {
+		if err := a.flash(c, "info", "Your cart is empty. Add something before checking out."); err != nil {
+			return err
+		}
+		return c.Redirect(http.StatusSeeOther, "/cart")
+	}
+	if err != nil {
+		return fmt.Errorf("price cart: %w", err)
+	}
+	view := checkoutview.Page{
+		Summary:     summaryView(cart, q),
+		Form:        checkoutview.Form{Country: "US"},
+		StripeJSURL: a.cfg.StripeJSURL,
+		ScriptURL:   a.assets.Path("js/checkout.js"),
+		Config: checkoutview.Config{
+			PublishableKey: a.cfg.StripePublishableKey, Amount: q.Total, Currency: a.cfg.Currency,
+			ConfirmURL: "/checkout/confirm", ReturnURL: a.cfg.BaseURL + "/checkout/complete", DiscountURL: "/checkout/discount",
+		},
+	}
+	for _, ct := range checkout.Countries {
+		view.Countries = append(view.Countries, checkoutview.Country{Code: ct.Code, Name: ct.Name})
+	}
+	if note != nil {
+		view.DiscountNote = note.Error() + " It was removed from your order."
+	}
+	if a.sessionString(c, sessUser) != "" {
+		view.Config.CustomerSession = "/checkout/customer-session"
+	}
+	return render(c, http.StatusOK, checkoutview.CheckoutPage(a.page(c, "Checkout"), view))
+}
+
+func summaryView(cart models.Cart, q orders.Quote) checkoutview.Summary {
+	s := checkoutview.Summary{Subtotal: q.Subtotal, Discount: q.Discount, Code: q.Code, Shipping: q.Shipping, Total: q.Total}
+	for _, it := range cart.Items {
+		s.Lines = append(s.Lines, checkoutview.Line{Name: it.Product.Name, Image: it.Product.Image, Quantity: it.Quantity, UnitPrice: it.Product.Price})
+	}
+	return s
+}
+
+// discountReply is the JSON answer to a discount change (DESIGN.md, Checkout step 3).
+type discountReply struct {
+	Amount      int64          `json:"amount"`
+	Currency    string         `json:"currency"`
+	Discount    *discountShape `json:"discount"`
+	SummaryHTML string         `json:"summary_html"`
+}
+
+type discountShape struct {
+	Code   string `json:"code"`
+	Amount int64  `json:"amount"`
+}
+
+// applyDiscount validates a code and keeps it on the cart: JSON for the script, a redirect for plain forms.
+func (a *App) applyDiscount(c echo.Context) error {
+	var body struct {
+		Code string `json:"code" form:"code"`
+	}
+	if err := bindBody(c, &body); err != nil {
+		return err
+	}
+	q, err := a.checkout.ApplyDiscount(c.Request().Context(), a.sessionString(c, sessCart), body.Code)
+	var de *orders.DiscountError
+	switch {
+	case errors.As(err, &de):
+		return a.discountFailed(c, http.StatusUnprocessableEntity, de.Message)
+	case errors.Is(err, checkout.ErrEmptyCart):
+		return a.discountFailed(c, http.StatusUnprocessableEntity, "Your cart is empty.")
+	case err != nil:
+		return fmt.Errorf("apply discount: %w", err)
+	}
+	return a.discountChanged(c, q, "Discount "+q.Code+" applied.")
+}
+
+// removeDiscount takes the code off the cart.
+func (a *App) removeDiscount(c echo.Context) error {
+	q, err := a.checkout.RemoveDiscount(c.Request().Context(), a.sessionString(c, sessCart))
+	if err != nil {
+		return fmt.Errorf("remove discount: %w", err)
+	}
+	return a.discountChanged(c, q, "The discount was removed.")
+}
+
+func (a *App) discountFailed(c echo.Context, status int, msg string) error {
+	if wantsJSON(c) {
+		return jsonError(c, status, "invalid_request_error", "discount_invalid", msg)
+	}
+	if err := a.flash(c, "error", msg); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/checkout")
+}
+
+func (a *App) discountChanged(c echo.Context, q orders.Quote, msg string) error {
+	if !wantsJSON(c) {
+		if err := a.flash(c, "success", msg); err != nil {
+			return err
+		}
+		return c.Redirect(http.StatusSeeOther, "/checkout")
+	}
+	cart, err := models.CartByID(c.Request().Context(), a.db.DB, a.sessionString(c, sessCart))
+	if err != nil && !errors.Is(err, models.ErrNotFound) {
+		return fmt.Errorf("load cart: %w", err)
+	}
+	var html bytes.Buffer
+	if err := checkoutview.OrderSummary(a.page(c, ""), summaryView(cart, q)).Render(c.Request().Context(), &html); err != nil {
+		return fmt.Errorf("render summary: %w", err)
+	}
+	reply := discountReply{Amount: q.Total, Currency: a.cfg.Currency, SummaryHTML: html.String()}
+	if q.Code != "" {
+		reply.Discount = &discountShape{Code: q.Code, Amount: q.Discount}
+	}
+	return c.JSON(http.StatusOK, reply)
+}
+
+// confirmRequest is what checkout.js posts: the ConfirmationToken id, the email and the shipping address.
+type confirmRequest struct {
+	ConfirmationTokenID string `json:"confirmation_token_id"`
+	Email               string `json:"email"`
+	Shipping            struct {
+		Name    string `json:"name"`
+		Address struct {
+			Line1      string `json:"line1"`
+			Line2      string `json:"line2"`
+			City       string `json:"city"`
+			State      string `json:"state"`
+			PostalCode string `json:"postal_code"`
+			Country    string `json:"country"`
+		} `json:"address"`
+	} `json:"shipping"`
+}
+
+// confirmCheckout creates and confirms the order's PaymentIntent on the server (DESIGN.md, Checkout step 5).
+func (a *App) confirmCheckout(c echo.Context) error {
+	var req confirmRequest
+	if err := bindBody(c, &req); err != nil {
+		return err
+	}
+	in := checkout.Input{
+		CartID: a.sessionString(c, sessCart), ConfirmationToken: req.ConfirmationTokenID, Email: req.Email,
+		Shipping: payments.Shipping{Name: req.Shipping.Name, Line1: req.Shipping.Address.Line1, Line2: req.Shipping.Address.Line2,
+			City: req.Shipping.Address.City, State: req.Shipping.Address.State, PostalCode: req.Shipping.Address.PostalCode,
+			Country: req.Shipping.Address.Country},
+	}
+	in.UserID = a.sessionString(c, sessUser)
+	if in.CartID == "" {
+		return jsonError(c, http.StatusUnprocessableEntity, "invalid_request_error", "cart_empty", "Your cart is empty.")
+	}
+	res, err := a.checkout.Confirm(c.Request().Context(), in)
+	if err != nil {
+		return a.confirmFailed(c, err)
+	}
+	out := map[string]any{"status": res.Status, "order_number": res.OrderNumber, "next_url": res.NextURL}
+	if res.ClientSecret != "" {
+		out["client_secret"] = res.ClientSecret
+	}
+	if res.Message != "" {
+		out["message"] = res.Message
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// confirmFailed answers a failed confirm with DESIGN.md's error shape and the fitting status.
+func (a *App) confirmFailed(c echo.Context, err error) error {
+	var (
+		ie *checkout.InputError
+		se *models.StockError
+		de *orders.DiscountError
+		pe *checkout.PaymentError
+	)
+	switch {
+	case errors.As(err, &ie):
+		return c.JSON(http.StatusUnprocessableEntity, map[string]any{"error": map[string]any{
+			"type": "validation_error", "message": "Please check the highlighted fields.", "fields": ie.Fields}})
+	case errors.Is(err, checkout.ErrEmptyCart):
+		return jsonError(c, http.StatusUnprocessableEntity, "invalid_request_error", "cart_empty", "Your cart is empty.")
+	case errors.As(err, &se):
+		return jsonError(c, http.StatusConflict, "invalid_request_error", "out_of_stock", sentence(se.Error())+" Update your cart to continue.")
+	case errors.As(err, &de):
+		return jsonError(c, http.StatusUnprocessableEntity, "invalid_request_error", "discount_invalid", de.Message+" Remove the code to continue.")
+	case errors.Is(err, checkout.ErrBusy):
+		return jsonError(c, http.StatusConflict, "invalid_request_error", "payment_in_progress", "Your payment is already being processed. Please wait a moment.")
+	case errors.Is(err, checkout.ErrTooSmall):
+		return jsonError(c, http.StatusUnprocessableEntity, "invalid_request_error", "amount_too_small", "The order total is below the smallest amount we can charge.")
+	case errors.As(err, &pe):
+		f := pe.Failure
+		switch f.Outcome {
+		case payments.OutcomeCard:
+			code, decline := "", ""
+			if f.Stripe != nil {
+				code, decline = string(f.Stripe.Code), string(f.Stripe.DeclineCode)
+			}
+			out := map[string]any{"type": "card_error", "message": f.ShopperMessage()}
+			if code != "" {
+				out["code"] = code
+			}
+			if decline != "" {
+				out["decline_code"] = decline
+			}
+			return c.JSON(http.StatusPaymentRequired, map[string]any{"error": out, "order_number": pe.OrderNumber})
+		case payments.OutcomeBusy:
+			c.Response().Header().Set("Retry-After", "5")
+			return jsonError(c, http.StatusServiceUnavailable, "api_error", "busy", f.ShopperMessage())
+		case payments.OutcomeInvalid:
+			if f.Stripe != nil && f.Stripe.Param == "confirmation_token" {
+				return jsonError(c, http.StatusUnprocessableEntity, "invalid_request_error", "confirmation_token_invalid", f.ShopperMessage())
+			}
+		}
+		return jsonError(c, http.StatusBadGateway, "api_error", "", f.ShopperMessage())
+	}
+	return fmt.Errorf("confirm checkout: %w", err)
+}
+
+// completeCheckout is the return_url: it settles the order from Stripe and shows its page.
+func (a *App) completeCheckout(c echo.Context) error {
+	ctx := c.Request().Context()
+	piID := c.QueryParam("payment_intent")
+	if !strings.HasPrefix(piID, "pi_") || len(piID) > 255 {
+		return echo.NewHTTPError(http.StatusNotFound, "We couldn't find that payment.")
+	}
+	o, err := models.OrderByPaymentIntent(ctx, a.db.DB, piID)
+	if errors.Is(err, models.ErrNotFound) || (err == nil && !a.ownsOrder(c, o)) {
+		return echo.NewHTTPError(http.StatusNotFound, "We couldn't find that payment.")
+	}
+	if err != nil {
+		return fmt.Errorf("load order: %w", err)
+	}
+	if _, err := a.checkout.Settle(ctx, o.ID, orders.SourceApp); err != nil {
+		// Stripe may be unreachable: the order page says we're confirming, and webhooks settle it.
+		a.log.WarnContext(ctx, "settle on return failed", "order", o.Number, "err", err)
+	}
+	return c.Redirect(http.StatusSeeOther, "/orders/"+o.Number)
+}
+
+// ownsOrder reports whether the order belongs to this browser's cart or signed-in shopper.
+func (a *App) ownsOrder(c echo.Context, o models.Order) bool {
+	if cart := a.sessionString(c, sessCart); cart != "" && o.CartID != nil && *o.CartID == cart {
+		return true
+	}
+	user := a.sessionString(c, sessUser)
+	return user != "" && o.UserID != nil && *o.UserID == user
+}
+
+// showOrder is the order status page; the number is unguessable, and the page refreshes while settling.
+func (a *App) showOrder(c echo.Context) error {
+	o, err := models.OrderByNumber(c.Request().Context(), a.db.DB, c.Param("number"))
+	if errors.Is(err, models.ErrNotFound) {
+		return echo.NewHTTPError(http.StatusNotFound, "We couldn't find that order. Check the link in your receipt.")
+	}
+	if err != nil {
+		return fmt.Errorf("load order: %w", err)
+	}
+	p := a.page(c, "Order "+o.Number)
+	if o.Open() && o.Status != models.StatusPaymentFailed {
+		p.Refresh = 3
+	}
+	return render(c, http.StatusOK, checkoutview.OrderPage(p, o))
+}
+
+// bindBody decodes a JSON body (or a form) into v; malformed JSON is a 400 with a clear message.
+func bindBody(c echo.Context, v any) error {
+	if strings.HasPrefix(c.Request().Header.Get(echo.HeaderContentType), echo.MIMEApplicationJSON) {
+		if err := json.NewDecoder(c.Request().Body).Decode(v); err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, "The request body is not valid JSON.")
+		}
+		return nil
+	}
+	if err := c.Bind(v); err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, "The form could not be read.")
+	}
+	return nil
+}

@@ -1,0 +1,351 @@
+package checkout
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/stripe/stripe-go/v82"
+	"gorm.io/gorm"
+
+	"github.com/storefront/storefront/app/orders"
+	"github.com/storefront/storefront/app/payments"
+	"github.com/storefront/storefront/models"
+)
+
+// Result is the answer to the browser after a confirm.
+type Result struct {
+	Status       string // the PaymentIntent's status: succeeded, processing, requires_action
+	ClientSecret string // only with requires_action, for stripe.handleNextAction
+	OrderNumber  string
+	NextURL      string
+	Message      string // for processing after an unknown outcome
+}
+
+// PaymentError is a failed attempt the shopper can act on (a decline, a busy Stripe, …).
+type PaymentError struct {
+	Failure     *payments.Failure
+	OrderNumber string
+}
+
+func (e *PaymentError) Error() string { return e.Failure.Error() }
+
+// Confirm runs one Pay click: price the cart, create or reuse the order with its stock reserved, then create and
+// confirm the order's one PaymentIntent (or confirm the existing one again). Safe against double clicks and
+// concurrent requests: one cart has at most one open order and one attempt under way.
+func (s *Service) Confirm(ctx context.Context, in Input) (Result, error) {
+	if err := in.Validate(); err != nil {
+		return Result{}, err
+	}
+	// An earlier attempt whose outcome is unknown must be settled before anything new is sent to Stripe.
+	if o, err := models.OpenOrderForCart(ctx, s.DB, in.CartID); err == nil && s.outcomeUnknown(o) {
+		o, err = s.Settle(ctx, o.ID, orders.SourceApp)
+		if err != nil {
+			return Result{}, err
+		}
+		if !retryable(o) {
+			return s.resultFor(o, nil), nil
+		}
+	}
+	o, prevAmount, err := s.prepare(ctx, in)
+	if err != nil {
+		return Result{}, err
+	}
+	if !retryable(o) {
+		return s.resultFor(o, nil), nil
+	}
+	a := s.attempt(o, in.ConfirmationToken)
+	var pi *stripe.PaymentIntent
+	if o.PaymentIntentID == nil {
+		pi, err = s.Pay.CreateAndConfirm(ctx, a)
+	} else {
+		a.PaymentIntentID = *o.PaymentIntentID
+		pi, err = s.Pay.Reconfirm(ctx, a, prevAmount)
+	}
+	return s.finish(ctx, o, pi, err)
+}
+
+// retryable reports whether a new attempt may be made on the order.
+func retryable(o models.Order) bool {
+	return o.Status == models.StatusPending || o.Status == models.StatusPaymentFailed || o.Status == models.StatusRequiresAction
+}
+
+func (s *Service) outcomeUnknown(o models.Order) bool {
+	if o.AttemptState == models.AttemptUnknown {
+		return true
+	}
+	return o.AttemptState == models.AttemptInFlight && o.AttemptStartedAt != nil &&
+		s.now().Sub(*o.AttemptStartedAt) > s.InFlightTimeout
+}
+
+// prepare creates or updates the cart's open order in one transaction and claims a new attempt on it.
+// It returns the order and the amount of its PaymentIntent before this attempt.
+func (s *Service) prepare(ctx context.Context, in Input) (models.Order, int64, error) {
+	var (
+		o          models.Order
+		prevAmount int64
+	)
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// Lock the cart row: concurrent confirms of one cart queue here, so there is one order per cart.
+		res := tx.Model(&models.Cart{}).Where("id = ?", in.CartID).Update("updated_at", s.now())
+		if res.Error != nil {
+			return fmt.Errorf("lock cart: %w", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return ErrEmptyCart
+		}
+		cart, err := models.CartByID(ctx, tx, in.CartID)
+		if err != nil {
+			return fmt.Errorf("load cart: %w", err)
+		}
+		existing, err := models.OpenOrderForCart(ctx, tx, in.CartID)
+		if err != nil && !errors.Is(err, models.ErrNotFound) {
+			return fmt.Errorf("load open order: %w", err)
+		}
+		if err == nil {
+			if existing.AttemptState != models.AttemptIdle {
+				return ErrBusy // another tab or a double click is paying right now
+			}
+			if !retryable(existing) {
+				o = existing
+				return nil
+			}
+		}
+		if len(cart.Items) == 0 {
+			return ErrEmptyCart
+		}
+		var code string
+		if err := tx.Model(&models.Cart{}).Where("id = ?", in.CartID).Select("COALESCE(discount_code, '')").Scan(&code).Error; err != nil {
+			return fmt.Errorf("load cart discount: %w", err)
+		}
+		q, err := s.Quote(ctx, cart, code)
+		if err != nil {
+			return err
+		}
+		if q.Total < minimumCharge(s.Currency) {
+			return ErrTooSmall
+		}
+		o = existing
+		prevAmount = o.AttemptAmount
+		if o.ID == "" {
+			o = models.Order{CartID: &in.CartID, Currency: s.Currency}
+		}
+		fillOrder(&o, in, q)
+		if err := s.saveOrder(ctx, tx, &o, cart); err != nil {
+			return err
+		}
+		now := s.now()
+		claim := map[string]any{
+			"attempt": gorm.Expr("attempt + 1"), "attempt_state": models.AttemptInFlight,
+			"attempt_token": in.ConfirmationToken, "attempt_amount": o.Total, "attempt_started_at": now,
+		}
+		if err := tx.Model(&models.Order{}).Where("id = ?", o.ID).Updates(claim).Error; err != nil {
+			return fmt.Errorf("claim attempt: %w", err)
+		}
+		o, err = models.OrderByID(ctx, tx, o.ID)
+		return err
+	})
+	return o, prevAmount, err
+}
+
+// fillOrder copies the shopper's details and the server's quote onto the order.
+func fillOrder(o *models.Order, in Input, q orders.Quote) {
+	o.Email = in.Email
+	o.ShippingName, o.ShippingLine1, o.ShippingLine2 = in.Shipping.Name, in.Shipping.Line1, in.Shipping.Line2
+	o.ShippingCity, o.ShippingState = in.Shipping.City, in.Shipping.State
+	o.ShippingPostal, o.ShippingCountry = in.Shipping.PostalCode, in.Shipping.Country
+	o.Subtotal, o.Discount, o.Shipping, o.Total = q.Subtotal, q.Discount, q.Shipping, q.Total
+	o.DiscountCode = nil
+	if q.Code != "" {
+		o.DiscountCode = &q.Code
+	}
+	if in.UserID != "" {
+		o.UserID = &in.UserID
+	}
+	if in.CustomerID != "" {
+		o.CustomerID = &in.CustomerID
+	}
+}
+
+// saveOrder stores the order and makes its lines and stock reservation match the cart.
+func (s *Service) saveOrder(ctx context.Context, tx *gorm.DB, o *models.Order, cart models.Cart) error {
+	lines := make([]models.OrderItem, 0, len(cart.Items))
+	for _, it := range cart.Items {
+		lines = append(lines, models.OrderItem{ProductID: it.ProductID, Name: it.Product.Name, UnitPrice: it.Product.Price, Quantity: it.Quantity})
+	}
+	isNew := o.CreatedAt.IsZero()
+	if !isNew && o.StockState == models.StockReserved && sameLines(o.Items, lines) {
+		return tx.Omit("Items", "Events").Save(o).Error
+	}
+	if !isNew {
+		if o.StockState == models.StockReserved {
+			if err := models.ReleaseStock(ctx, tx, o.Items); err != nil {
+				return fmt.Errorf("release stock: %w", err)
+			}
+		}
+		if err := tx.Where("order_id = ?", o.ID).Delete(&models.OrderItem{}).Error; err != nil {
+			return fmt.Errorf("replace order lines: %w", err)
+		}
+	}
+	if err := models.ReserveStock(ctx, tx, lines); err != nil {
+		return err
+	}
+	o.StockState = models.StockReserved
+	o.Items = nil
+	if err := tx.Omit("Items", "Events").Save(o).Error; err != nil {
+		return fmt.Errorf("save order: %w", err)
+	}
+	for i := range lines {
+		lines[i].OrderID = o.ID
+	}
+	if err := tx.Create(&lines).Error; err != nil {
+		return fmt.Errorf("save order lines: %w", err)
+	}
+	if isNew {
+		return orders.AddEvent(ctx, tx, o.ID, orders.SourceApp, "", "order.created", "", models.StatusPending,
+			fmt.Sprintf("total=%d %s", o.Total, o.Currency))
+	}
+	return nil
+}
+
+func sameLines(a, b []models.OrderItem) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].ProductID != b[i].ProductID || a[i].Quantity != b[i].Quantity || a[i].UnitPrice != b[i].UnitPrice {
+			return false
+		}
+	}
+	return true
+}
+
+// attempt builds the Stripe attempt from the order as stored (so a replay rebuilds the same parameters).
+func (s *Service) attempt(o models.Order, token string) payments.Attempt {
+	a := payments.Attempt{
+		OrderID: o.ID, OrderNumber: o.Number, Attempt: o.Attempt, Amount: o.AttemptAmount, Currency: o.Currency,
+		ConfirmationToken: token, Email: o.Email, ReturnURL: s.BaseURL + "/checkout/complete",
+		Shipping: payments.Shipping{Name: o.ShippingName, Line1: o.ShippingLine1, Line2: o.ShippingLine2,
+			City: o.ShippingCity, State: o.ShippingState, PostalCode: o.ShippingPostal, Country: o.ShippingCountry},
+	}
+	if o.CustomerID != nil {
+		a.CustomerID = *o.CustomerID
+	}
+	return a
+}
+
+// finish records what Stripe answered and turns it into the browser's result.
+func (s *Service) finish(ctx context.Context, o models.Order, pi *stripe.PaymentIntent, callErr error) (Result, error) {
+	f := payments.Classify(callErr)
+	if pi == nil && f != nil && f.Stripe != nil && f.Stripe.PaymentIntent != nil {
+		pi = f.Stripe.PaymentIntent // a decline carries the PaymentIntent
+	}
+	if f != nil && f.Outcome == payments.OutcomeUnknown {
+		// The charge may exist. Keep the attempt as unknown: the next Pay, the return page, the reconciler
+		// and webhooks settle it from Stripe; nothing creates a second PaymentIntent meanwhile.
+		if err := s.setAttempt(ctx, o.ID, models.AttemptUnknown, pi); err != nil {
+			return Result{}, err
+		}
+		o, _, err := orders.Apply(ctx, s.DB, o.ID, orders.Change{Event: s.readNow(orders.PIProcessing),
+			Source: orders.SourceApp, Detail: "outcome unknown: " + string(f.Outcome)})
+		if err != nil {
+			return Result{}, err
+		}
+		r := s.resultFor(o, nil)
+		r.Message = f.ShopperMessage()
+		return r, nil
+	}
+	if err := s.setAttempt(ctx, o.ID, models.AttemptIdle, pi); err != nil {
+		return Result{}, err
+	}
+	if pi != nil {
+		var err error
+		if o, err = s.applyIntent(ctx, o.ID, pi, orders.SourceApp); err != nil {
+			return Result{}, err
+		}
+	}
+	if f != nil {
+		return Result{}, &PaymentError{Failure: f, OrderNumber: o.Number}
+	}
+	return s.resultFor(o, pi), nil
+}
+
+// setAttempt ends (or marks unknown) the attempt under way and records the PaymentIntent id once known.
+func (s *Service) setAttempt(ctx context.Context, orderID, state string, pi *stripe.PaymentIntent) error {
+	up := map[string]any{"attempt_state": state}
+	if pi != nil && pi.ID != "" {
+		up["payment_intent_id"] = pi.ID
+	}
+	if err := s.DB.WithContext(ctx).Model(&models.Order{}).Where("id = ?", orderID).Updates(up).Error; err != nil {
+		return fmt.Errorf("record attempt: %w", err)
+	}
+	return nil
+}
+
+func (s *Service) resultFor(o models.Order, pi *stripe.PaymentIntent) Result {
+	r := Result{OrderNumber: o.Number, NextURL: "/orders/" + o.Number}
+	switch o.Status {
+	case models.StatusRequiresAction:
+		r.Status = string(stripe.PaymentIntentStatusRequiresAction)
+		if pi != nil {
+			// After stripe.handleNextAction the browser goes to the return page, which syncs from Stripe.
+			r.ClientSecret = pi.ClientSecret
+			r.NextURL = "/checkout/complete?payment_intent=" + pi.ID
+		}
+	case models.StatusProcessing, models.StatusPending:
+		r.Status = string(stripe.PaymentIntentStatusProcessing)
+	default:
+		r.Status = string(stripe.PaymentIntentStatusSucceeded)
+		if o.Status == models.StatusPaymentFailed || o.Status == models.StatusCanceled {
+			r.Status = o.Status
+		}
+	}
+	return r
+}
+
+// intentEvent maps a PaymentIntent's status to the state machine's event.
+func intentEvent(pi *stripe.PaymentIntent) (orders.Change, bool) {
+	ch := orders.Change{}
+	switch pi.Status {
+	case stripe.PaymentIntentStatusSucceeded:
+		ch.Kind = orders.PISucceeded
+	case stripe.PaymentIntentStatusProcessing:
+		ch.Kind = orders.PIProcessing
+	case stripe.PaymentIntentStatusRequiresAction:
+		ch.Kind = orders.PIRequiresAction
+	case stripe.PaymentIntentStatusCanceled:
+		ch.Kind = orders.PICanceled
+	case stripe.PaymentIntentStatusRequiresPaymentMethod:
+		if pi.LastPaymentError == nil {
+			return ch, false // never confirmed yet: nothing to apply
+		}
+		ch.Kind = orders.PIPaymentFailed
+	default:
+		return ch, false
+	}
+	if e := pi.LastPaymentError; e != nil && ch.Kind == orders.PIPaymentFailed {
+		ch.ErrorType, ch.ErrorCode, ch.DeclineCode, ch.ErrorMessage = string(e.Type), string(e.Code), string(e.DeclineCode), e.Msg
+	}
+	if pi.LatestCharge != nil {
+		ch.ChargeID = pi.LatestCharge.ID
+	}
+	return ch, true
+}
+
+// applyIntent applies a PaymentIntent as read from Stripe to its order.
+func (s *Service) applyIntent(ctx context.Context, orderID string, pi *stripe.PaymentIntent, source string) (models.Order, error) {
+	ch, ok := intentEvent(pi)
+	if !ok {
+		return models.OrderByID(ctx, s.DB, orderID)
+	}
+	ch.Event = s.readNow(ch.Kind)
+	ch.Source = source
+	ch.Detail = "payment_intent " + pi.ID + " is " + string(pi.Status)
+	o, _, err := orders.Apply(ctx, s.DB, orderID, ch)
+	return o, err
+}
+
+// readNow is an event for a PaymentIntent status read from Stripe's API at this moment.
+func (s *Service) readNow(kind string) orders.Event {
+	return orders.Event{Kind: kind, Created: s.now().Unix(), Authoritative: true}
+}

@@ -1,0 +1,74 @@
+package checkout
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/storefront/storefront/app/orders"
+	"github.com/storefront/storefront/models"
+)
+
+// CartQuote loads a cart and prices it with its discount code. A code that is no longer valid is dropped from
+// the cart, and its reason returned as note, so the page never shows a discount that will not be given.
+func (s *Service) CartQuote(ctx context.Context, cartID string) (cart models.Cart, q orders.Quote, note error, err error) {
+	cart, err = models.CartByID(ctx, s.DB, cartID)
+	if err != nil {
+		return cart, q, nil, err
+	}
+	var code string
+	if err := s.DB.WithContext(ctx).Model(&models.Cart{}).Where("id = ?", cartID).
+		Select("COALESCE(discount_code, '')").Scan(&code).Error; err != nil {
+		return cart, q, nil, fmt.Errorf("load cart discount: %w", err)
+	}
+	q, note = s.Quote(ctx, cart, code)
+	if note != nil && !orders.IsDiscountError(note) {
+		return cart, q, nil, note
+	}
+	if note != nil {
+		if err := s.setCartCode(ctx, cartID, ""); err != nil {
+			return cart, q, nil, err
+		}
+	}
+	return cart, q, note, nil
+}
+
+// ApplyDiscount validates a code against the cart and keeps it on the cart; the error is a
+// *orders.DiscountError the shopper may read when the code cannot be used.
+func (s *Service) ApplyDiscount(ctx context.Context, cartID, code string) (orders.Quote, error) {
+	cart, err := models.CartByID(ctx, s.DB, cartID)
+	if errors.Is(err, models.ErrNotFound) || (err == nil && len(cart.Items) == 0) {
+		return orders.Quote{}, ErrEmptyCart
+	}
+	if err != nil {
+		return orders.Quote{}, err
+	}
+	q, err := s.Quote(ctx, cart, code)
+	if err != nil {
+		return q, err
+	}
+	return q, s.setCartCode(ctx, cartID, q.Code)
+}
+
+// RemoveDiscount takes the code off the cart.
+func (s *Service) RemoveDiscount(ctx context.Context, cartID string) (orders.Quote, error) {
+	if err := s.setCartCode(ctx, cartID, ""); err != nil {
+		return orders.Quote{}, err
+	}
+	cart, err := models.CartByID(ctx, s.DB, cartID)
+	if err != nil && !errors.Is(err, models.ErrNotFound) {
+		return orders.Quote{}, err
+	}
+	return orders.Price(cart.Subtotal(), nil, s.Shipping), nil
+}
+
+func (s *Service) setCartCode(ctx context.Context, cartID, code string) error {
+	var v any
+	if code != "" {
+		v = code
+	}
+	if err := s.DB.WithContext(ctx).Model(&models.Cart{}).Where("id = ?", cartID).Update("discount_code", v).Error; err != nil {
+		return fmt.Errorf("save cart discount: %w", err)
+	}
+	return nil
+}

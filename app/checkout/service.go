@@ -1,0 +1,82 @@
+// Package checkout runs the shop's side of Stripe's "finalize payments on the server" flow: it prices the cart,
+// creates or reuses the order, reserves stock, creates and confirms one PaymentIntent per order, and settles
+// orders whose outcome is not known yet. Handlers call it; it knows nothing of HTTP.
+package checkout
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/storefront/storefront/app/orders"
+	"github.com/storefront/storefront/app/payments"
+	"github.com/storefront/storefront/models"
+)
+
+// Service holds what checkout needs.
+type Service struct {
+	DB       *gorm.DB
+	Pay      *payments.Client
+	Shipping orders.Shipping
+	Currency string
+	BaseURL  string
+	Log      *slog.Logger
+	Now      func() time.Time
+	// InFlightTimeout is how long a confirm may be under way before another request may treat it as lost.
+	InFlightTimeout time.Duration
+}
+
+// Errors of checkout that are the shopper's to fix; handlers map them to 4xx answers.
+var (
+	ErrEmptyCart = errors.New("your cart is empty")
+	ErrBusy      = errors.New("your payment is already being processed; wait a moment and check your order")
+	ErrTooSmall  = errors.New("the order total is below the smallest amount we can charge")
+)
+
+// InputError lists what is wrong with the shopper's email and address, by form field name.
+type InputError struct{ Fields map[string]string }
+
+func (e *InputError) Error() string { return "please check the highlighted fields" }
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+// Quote prices a cart with its discount code, re-validating the code now. A code that stopped being valid is
+// reported as a *orders.DiscountError next to the quote without it.
+func (s *Service) Quote(ctx context.Context, cart models.Cart, code string) (orders.Quote, error) {
+	sub := cart.Subtotal()
+	if code == "" {
+		return orders.Price(sub, nil, s.Shipping), nil
+	}
+	d, err := models.DiscountByCode(ctx, s.DB, code)
+	if errors.Is(err, models.ErrNotFound) {
+		return orders.Price(sub, nil, s.Shipping), orders.ErrUnknownCode
+	}
+	if err != nil {
+		return orders.Quote{}, fmt.Errorf("load discount: %w", err)
+	}
+	if err := orders.CheckDiscount(d, sub, s.now(), s.Currency); err != nil {
+		return orders.Price(sub, nil, s.Shipping), err
+	}
+	return orders.Price(sub, &d, s.Shipping), nil
+}
+
+// minimumCharge is Stripe's smallest chargeable amount for the common currencies (in minor units).
+func minimumCharge(currency string) int64 {
+	switch currency {
+	case "jpy":
+		return 50
+	case "gbp":
+		return 30
+	default:
+		return 50
+	}
+}

@@ -1,0 +1,209 @@
+package orders
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/storefront/storefront/models"
+)
+
+// Sources of order changes, kept on every order event.
+const (
+	SourceApp        = "app"
+	SourceWebhook    = "webhook"
+	SourceReconciler = "reconciler"
+	SourceAdmin      = "admin"
+)
+
+// Change is an event together with where it came from and the facts that come with it.
+type Change struct {
+	Event
+	Source        string
+	StripeEventID string
+	ChargeID      string
+	DisputeID     string
+	// Payment error facts (payment_failed): kept on the order for the shopper and the admin.
+	ErrorType, ErrorCode, DeclineCode, ErrorMessage string
+	Detail                                          string
+}
+
+// Apply applies a change to an order in one transaction: it locks the order, runs the state machine, stores the
+// new state and an order event, and performs the side effects of the transition exactly once (stock committed
+// or released, cart emptied, discount redemption counted). It reports whether the order changed.
+func Apply(ctx context.Context, db *gorm.DB, orderID string, ch Change) (models.Order, bool, error) {
+	var (
+		out     models.Order
+		changed bool
+	)
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		o, err := LockOrder(ctx, tx, orderID)
+		if err != nil {
+			return err
+		}
+		before := State{Status: o.Status, LastPIEventAt: o.LastPIEventAt, RefundedAmount: o.RefundedAmount,
+			Total: o.Total, DisputeStatus: deref(o.DisputeStatus)}
+		after, moved := Next(before, ch.Event)
+		updates := map[string]any{}
+		if moved {
+			updates["status"] = after.Status
+			updates["last_pi_event_at"] = after.LastPIEventAt
+			updates["refunded_amount"] = after.RefundedAmount
+			if after.DisputeStatus != "" {
+				updates["dispute_status"] = after.DisputeStatus
+			}
+			if after.RefundedAmount > before.RefundedAmount {
+				updates["refund_pending"] = gorm.Expr("CASE WHEN refund_pending > ? THEN refund_pending - ? ELSE 0 END",
+					after.RefundedAmount-before.RefundedAmount, after.RefundedAmount-before.RefundedAmount)
+			}
+		}
+		if ch.ChargeID != "" && deref(o.ChargeID) == "" {
+			updates["charge_id"] = ch.ChargeID
+		}
+		if ch.DisputeID != "" {
+			updates["dispute_id"] = ch.DisputeID
+		}
+		if moved && after.Status == models.StatusPaymentFailed && ch.ErrorMessage != "" {
+			updates["last_error_type"] = nullable(ch.ErrorType)
+			updates["last_error_code"] = nullable(ch.ErrorCode)
+			updates["last_decline_code"] = nullable(ch.DeclineCode)
+			updates["last_error_message"] = nullable(ch.ErrorMessage)
+		}
+		if moved && settled(after.Status) && !settled(before.Status) {
+			if err := onPaid(ctx, tx, &o, updates); err != nil {
+				return err
+			}
+		}
+		if moved && after.Status == models.StatusCanceled && o.StockState == models.StockReserved {
+			if err := models.ReleaseStock(ctx, tx, o.Items); err != nil {
+				return fmt.Errorf("release stock: %w", err)
+			}
+			updates["stock_state"] = models.StockReleased
+		}
+		if len(updates) == 0 {
+			out = o
+			return nil
+		}
+		if err := tx.Model(&models.Order{}).Where("id = ?", o.ID).Updates(updates).Error; err != nil {
+			return fmt.Errorf("update order: %w", err)
+		}
+		if moved {
+			changed = true
+			if err := AddEvent(ctx, tx, o.ID, ch.Source, ch.StripeEventID, ch.Kind, before.Status, after.Status, ch.detail()); err != nil {
+				return err
+			}
+		}
+		out, err = models.OrderByID(ctx, tx, o.ID)
+		return err
+	})
+	return out, changed, err
+}
+
+// onPaid commits the reserved stock, empties the cart and counts the discount redemption, once.
+func onPaid(ctx context.Context, tx *gorm.DB, o *models.Order, updates map[string]any) error {
+	now := time.Now().UTC()
+	updates["paid_at"] = now
+	updates["attempt_state"] = models.AttemptIdle
+	switch o.StockState {
+	case models.StockReserved:
+		updates["stock_state"] = models.StockCommitted
+	case models.StockReleased, models.StockNone:
+		// Paid after the reservation was given up (a very late success): take the stock again if it is there.
+		if err := models.ReserveStock(ctx, tx, o.Items); err != nil {
+			var se *models.StockError
+			if !errors.As(err, &se) {
+				return err
+			}
+			updates["stock_state"] = models.StockCommitted
+			return AddEvent(ctx, tx, o.ID, SourceApp, "", "stock.short", o.Status, o.Status,
+				"paid after the reservation lapsed and stock is short: "+se.Error())
+		}
+		updates["stock_state"] = models.StockCommitted
+	}
+	if o.CartID != nil {
+		if err := models.EmptyCart(ctx, tx, *o.CartID); err != nil {
+			return fmt.Errorf("empty cart: %w", err)
+		}
+		if err := tx.Model(&models.Cart{}).Where("id = ?", *o.CartID).Update("discount_code", nil).Error; err != nil {
+			return fmt.Errorf("clear cart discount: %w", err)
+		}
+	}
+	if o.DiscountCode != nil && !o.Redeemed {
+		if err := models.RedeemDiscount(ctx, tx, *o.DiscountCode); err != nil {
+			return fmt.Errorf("count redemption: %w", err)
+		}
+		updates["redeemed"] = true
+	}
+	return nil
+}
+
+// LockOrder loads an order with its items, holding a row lock on PostgreSQL until the transaction ends
+// (SQLite transactions are already exclusive: the app opens them IMMEDIATE).
+func LockOrder(ctx context.Context, tx *gorm.DB, orderID string) (models.Order, error) {
+	var o models.Order
+	q := tx.WithContext(ctx)
+	if tx.Dialector.Name() == "postgres" {
+		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	if err := q.Where("id = ?", orderID).Take(&o).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return o, models.ErrNotFound
+		}
+		return o, err
+	}
+	if err := tx.WithContext(ctx).Where("order_id = ?", o.ID).Order("id").Find(&o.Items).Error; err != nil {
+		return o, err
+	}
+	return o, nil
+}
+
+// AddEvent appends an entry to an order's timeline.
+func AddEvent(ctx context.Context, tx *gorm.DB, orderID, source, stripeEventID, kind, from, to, detail string) error {
+	ev := models.OrderEvent{OrderID: orderID, Source: source, Kind: kind, FromStatus: from, ToStatus: to, Detail: detail}
+	if stripeEventID != "" {
+		ev.StripeEventID = &stripeEventID
+	}
+	if err := tx.WithContext(ctx).Create(&ev).Error; err != nil {
+		return fmt.Errorf("add order event: %w", err)
+	}
+	return nil
+}
+
+func (ch Change) detail() string {
+	parts := []string{}
+	if ch.Detail != "" {
+		parts = append(parts, ch.Detail)
+	}
+	if ch.ErrorCode != "" {
+		parts = append(parts, "code="+ch.ErrorCode)
+	}
+	if ch.DeclineCode != "" {
+		parts = append(parts, "decline_code="+ch.DeclineCode)
+	}
+	if ch.AmountRefunded > 0 {
+		parts = append(parts, fmt.Sprintf("amount_refunded=%d", ch.AmountRefunded))
+	}
+	if ch.DisputeStatus != "" {
+		parts = append(parts, "dispute="+ch.DisputeStatus)
+	}
+	return strings.Join(parts, " ")
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}

@@ -1,0 +1,49 @@
+// Package payments is the one place that speaks to Stripe: it builds PaymentIntent, Customer, CustomerSession
+// and Refund params, sets idempotency keys, retries what may be retried, and maps Stripe's errors to outcomes.
+package payments
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/stripe/stripe-go/v82"
+)
+
+// Client wraps the stripe-go client with the shop's policies.
+type Client struct {
+	sc  *stripe.Client
+	log *slog.Logger
+	// RateLimitRetries is how many times a rate-limited call is retried (with the same idempotency key).
+	RateLimitRetries int
+	// Backoff is the first wait before a retry; it doubles each time, with jitter.
+	Backoff time.Duration
+}
+
+// Options configure the Stripe client.
+type Options struct {
+	SecretKey string
+	APIBase   string        // "" = Stripe's
+	Timeout   time.Duration // per HTTP request to Stripe
+}
+
+// New builds the Stripe client: a pinned API version (stripe-go's), our own HTTP timeout, stripe-go's network
+// retries (same idempotency key), and stripe-go's own logging off (we log every error ourselves, without secrets).
+func New(opts Options, log *slog.Logger) *Client {
+	if opts.Timeout == 0 {
+		opts.Timeout = 30 * time.Second
+	}
+	cfg := &stripe.BackendConfig{
+		HTTPClient:        &http.Client{Timeout: opts.Timeout},
+		MaxNetworkRetries: stripe.Int64(2),
+		LeveledLogger:     &stripe.LeveledLogger{Level: stripe.LevelNull},
+	}
+	if opts.APIBase != "" {
+		cfg.URL = stripe.String(opts.APIBase)
+	}
+	sc := stripe.NewClient(opts.SecretKey, stripe.WithBackends(stripe.NewBackendsWithConfig(cfg)))
+	return &Client{sc: sc, log: log, RateLimitRetries: 3, Backoff: 250 * time.Millisecond}
+}
+
+// Stripe exposes the underlying client for reads that need no policy (doctor, admin links).
+func (c *Client) Stripe() *stripe.Client { return c.sc }

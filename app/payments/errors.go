@@ -1,0 +1,142 @@
+package payments
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"time"
+
+	"github.com/stripe/stripe-go/v82"
+)
+
+// Outcome is what a failed Stripe call means for the shop (DESIGN.md, "Stripe errors").
+type Outcome string
+
+// Outcomes of a failed call.
+const (
+	OutcomeCard        Outcome = "card"        // declined, blocked, expired, CVC…: show Stripe's message, retry allowed
+	OutcomeBusy        Outcome = "busy"        // rate limited or lock timeout after our retries: try again later
+	OutcomeKey         Outcome = "key"         // authentication: a key problem for the operator
+	OutcomeInvalid     Outcome = "invalid"     // another invalid request: a bug or bad input
+	OutcomeUnknown     Outcome = "unknown"     // api_error, timeout, network: the charge may or may not exist
+	OutcomeIdempotency Outcome = "idempotency" // the same key with other parameters
+)
+
+// Failure is a classified Stripe error.
+type Failure struct {
+	Outcome Outcome
+	Stripe  *stripe.Error // nil for network errors and timeouts
+	Err     error
+}
+
+func (f *Failure) Error() string { return string(f.Outcome) + ": " + f.Err.Error() }
+func (f *Failure) Unwrap() error { return f.Err }
+
+// ShopperMessage is what the shopper may read: Stripe's own message for card errors, ours otherwise.
+func (f *Failure) ShopperMessage() string {
+	switch f.Outcome {
+	case OutcomeCard:
+		if f.Stripe != nil && f.Stripe.Msg != "" {
+			return f.Stripe.Msg
+		}
+		return "Your card was declined."
+	case OutcomeBusy:
+		return "We're busy right now. Please try again in a moment."
+	case OutcomeUnknown:
+		return "We're confirming your payment. This can take a moment."
+	case OutcomeInvalid:
+		if f.Stripe != nil && f.Stripe.Param == "confirmation_token" {
+			return "Your payment details expired. Please enter them again."
+		}
+	}
+	return "We couldn't process your payment. Please try again or use another payment method."
+}
+
+// Classify maps any error of a Stripe call to its outcome; nil stays nil.
+func Classify(err error) *Failure {
+	if err == nil {
+		return nil
+	}
+	var f *Failure
+	if errors.As(err, &f) {
+		return f
+	}
+	var se *stripe.Error
+	if !errors.As(err, &se) {
+		// Network errors, timeouts and cancelled contexts: the request may have reached Stripe.
+		return &Failure{Outcome: OutcomeUnknown, Err: err}
+	}
+	out := &Failure{Stripe: se, Err: err}
+	switch {
+	case se.Type == stripe.ErrorTypeCard:
+		out.Outcome = OutcomeCard
+	case se.HTTPStatusCode == 429 || se.Code == stripe.ErrorCodeRateLimit || se.Code == stripe.ErrorCodeLockTimeout:
+		out.Outcome = OutcomeBusy
+	case se.Type == stripe.ErrorTypeIdempotency:
+		out.Outcome = OutcomeIdempotency
+	case se.HTTPStatusCode == 401 || se.HTTPStatusCode == 403 || se.Code == stripe.ErrorCodeSecretKeyRequired:
+		out.Outcome = OutcomeKey
+	case se.Type == stripe.ErrorTypeAPI || se.HTTPStatusCode >= 500:
+		out.Outcome = OutcomeUnknown
+	default:
+		out.Outcome = OutcomeInvalid
+	}
+	return out
+}
+
+// retry runs call, retrying rate-limit and lock-timeout errors with exponential backoff and jitter. The
+// caller's params keep the same idempotency key across tries, so a retry can never charge twice.
+func (c *Client) retry(ctx context.Context, call func() error) error {
+	wait := c.Backoff
+	for try := 0; ; try++ {
+		err := call()
+		f := Classify(err)
+		if f == nil || f.Outcome != OutcomeBusy || try >= c.RateLimitRetries {
+			return err
+		}
+		jitter := time.Duration(rand.Int64N(int64(wait)/2 + 1))
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait + jitter):
+		}
+		wait *= 2
+	}
+}
+
+// logFailure writes the one log line of a failed Stripe call: request id, type, code, decline code, param and
+// the order number; never card data, client secrets or keys.
+func (c *Client) logFailure(ctx context.Context, op, orderNumber string, err error) {
+	f := Classify(err)
+	if f == nil {
+		return
+	}
+	attrs := []any{"op", op, "order", orderNumber, "outcome", string(f.Outcome)}
+	level := slog.LevelError
+	if f.Stripe != nil {
+		attrs = append(attrs, "stripe_request_id", f.Stripe.RequestID, "type", string(f.Stripe.Type),
+			"code", string(f.Stripe.Code), "decline_code", string(f.Stripe.DeclineCode), "param", f.Stripe.Param,
+			"status", f.Stripe.HTTPStatusCode)
+	} else {
+		var ne net.Error
+		attrs = append(attrs, "network_error", errors.As(err, &ne), "err", redactErr(err))
+	}
+	switch f.Outcome {
+	case OutcomeCard, OutcomeBusy:
+		level = slog.LevelWarn
+	case OutcomeKey:
+		attrs = append(attrs, "hint", "Stripe refused the API key: check STRIPE_SECRET_KEY and its mode")
+	}
+	c.log.Log(ctx, level, "stripe call failed", attrs...)
+}
+
+// redactErr keeps a network error's text short and free of URLs with query strings.
+func redactErr(err error) string {
+	s := err.Error()
+	if len(s) > 300 {
+		s = s[:300]
+	}
+	return s
+}

@@ -1,0 +1,166 @@
+package payments
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/stripe/stripe-go/v82"
+)
+
+// Shipping is the shipping address in Stripe's shape.
+type Shipping struct {
+	Name, Line1, Line2, City, State, PostalCode, Country string
+}
+
+// Attempt is one confirmation of an order's payment: every field comes from the server's order, except the
+// ConfirmationToken, which the browser made with Stripe.js.
+type Attempt struct {
+	OrderID           string
+	OrderNumber       string
+	Attempt           int
+	Amount            int64
+	Currency          string
+	ConfirmationToken string
+	PaymentIntentID   string // set when the order already has a PaymentIntent: confirm it again
+	CustomerID        string
+	Email             string
+	Shipping          Shipping
+	ReturnURL         string
+}
+
+// IdempotencyKey derives the key of one step of one attempt; the same attempt replayed gets the same answer.
+func (a Attempt) IdempotencyKey(step string) string {
+	return fmt.Sprintf("storefront-order-%s-attempt-%d-%s", a.OrderID, a.Attempt, step)
+}
+
+func (a Attempt) shippingParams() *stripe.ShippingDetailsParams {
+	return &stripe.ShippingDetailsParams{
+		Name: stripe.String(a.Shipping.Name),
+		Address: &stripe.AddressParams{
+			Line1: stripe.String(a.Shipping.Line1), Line2: stripe.String(a.Shipping.Line2),
+			City: stripe.String(a.Shipping.City), State: stripe.String(a.Shipping.State),
+			PostalCode: stripe.String(a.Shipping.PostalCode), Country: stripe.String(a.Shipping.Country),
+		},
+	}
+}
+
+// CreateAndConfirm creates the order's PaymentIntent and confirms it in the same call with the
+// ConfirmationToken (Stripe's "finalize payments on the server").
+func (c *Client) CreateAndConfirm(ctx context.Context, a Attempt) (*stripe.PaymentIntent, error) {
+	p := &stripe.PaymentIntentCreateParams{
+		Amount:                  stripe.Int64(a.Amount),
+		Currency:                stripe.String(a.Currency),
+		Confirm:                 stripe.Bool(true),
+		ConfirmationToken:       stripe.String(a.ConfirmationToken),
+		AutomaticPaymentMethods: &stripe.PaymentIntentCreateAutomaticPaymentMethodsParams{Enabled: stripe.Bool(true)},
+		ReceiptEmail:            stripe.String(a.Email),
+		Shipping:                a.shippingParams(),
+		ReturnURL:               stripe.String(a.ReturnURL),
+		Description:             stripe.String("Order " + a.OrderNumber),
+	}
+	if a.CustomerID != "" {
+		p.Customer = stripe.String(a.CustomerID)
+	}
+	p.AddMetadata("order_id", a.OrderID)
+	p.AddMetadata("order_number", a.OrderNumber)
+	p.SetIdempotencyKey(a.IdempotencyKey("create"))
+	var pi *stripe.PaymentIntent
+	err := c.retry(ctx, func() (err error) { pi, err = c.sc.V1PaymentIntents.Create(ctx, p); return err })
+	c.logFailure(ctx, "create_payment_intent", a.OrderNumber, err)
+	return orNil(pi, err), err
+}
+
+// Reconfirm confirms the order's existing PaymentIntent with a new ConfirmationToken (a retry after a decline
+// or an abandoned challenge), first updating its amount when the order's total changed.
+func (c *Client) Reconfirm(ctx context.Context, a Attempt, currentAmount int64) (*stripe.PaymentIntent, error) {
+	if currentAmount != a.Amount {
+		up := &stripe.PaymentIntentUpdateParams{Amount: stripe.Int64(a.Amount)}
+		up.SetIdempotencyKey(a.IdempotencyKey(fmt.Sprintf("amount-%d", a.Amount)))
+		err := c.retry(ctx, func() error { _, err := c.sc.V1PaymentIntents.Update(ctx, a.PaymentIntentID, up); return err })
+		c.logFailure(ctx, "update_payment_intent", a.OrderNumber, err)
+		if err != nil {
+			return nil, err
+		}
+	}
+	p := &stripe.PaymentIntentConfirmParams{
+		ConfirmationToken: stripe.String(a.ConfirmationToken),
+		ReceiptEmail:      stripe.String(a.Email),
+		Shipping:          a.shippingParams(),
+		ReturnURL:         stripe.String(a.ReturnURL),
+	}
+	p.SetIdempotencyKey(a.IdempotencyKey("confirm"))
+	var pi *stripe.PaymentIntent
+	err := c.retry(ctx, func() (err error) { pi, err = c.sc.V1PaymentIntents.Confirm(ctx, a.PaymentIntentID, p); return err })
+	c.logFailure(ctx, "confirm_payment_intent", a.OrderNumber, err)
+	return orNil(pi, err), err
+}
+
+// Retrieve reads a PaymentIntent with its latest charge.
+func (c *Client) Retrieve(ctx context.Context, id, orderNumber string) (*stripe.PaymentIntent, error) {
+	p := &stripe.PaymentIntentRetrieveParams{}
+	p.AddExpand("latest_charge")
+	var pi *stripe.PaymentIntent
+	err := c.retry(ctx, func() (err error) { pi, err = c.sc.V1PaymentIntents.Retrieve(ctx, id, p); return err })
+	c.logFailure(ctx, "retrieve_payment_intent", orderNumber, err)
+	return orNil(pi, err), err
+}
+
+// FindByOrder searches the PaymentIntents Stripe holds for an order (metadata order_id), newest first.
+// Stripe's search is eventually consistent: a just-made PaymentIntent may not show for a minute.
+func (c *Client) FindByOrder(ctx context.Context, orderID, orderNumber string) (*stripe.PaymentIntent, error) {
+	p := &stripe.PaymentIntentSearchParams{}
+	p.Query = fmt.Sprintf("metadata['order_id']:'%s'", orderID)
+	p.Limit = stripe.Int64(10)
+	var newest *stripe.PaymentIntent
+	for pi, err := range c.sc.V1PaymentIntents.Search(ctx, p) {
+		if err != nil {
+			c.logFailure(ctx, "search_payment_intents", orderNumber, err)
+			return nil, err
+		}
+		if newest == nil || pi.Created > newest.Created {
+			newest = pi
+		}
+	}
+	return newest, nil
+}
+
+// Cancel cancels a PaymentIntent that will not be paid (an abandoned order).
+func (c *Client) Cancel(ctx context.Context, id, orderNumber, reason string) (*stripe.PaymentIntent, error) {
+	p := &stripe.PaymentIntentCancelParams{CancellationReason: stripe.String(reason)}
+	p.SetIdempotencyKey("storefront-cancel-" + id)
+	var pi *stripe.PaymentIntent
+	err := c.retry(ctx, func() (err error) { pi, err = c.sc.V1PaymentIntents.Cancel(ctx, id, p); return err })
+	c.logFailure(ctx, "cancel_payment_intent", orderNumber, err)
+	return orNil(pi, err), err
+}
+
+// orNil drops the empty object stripe-go returns beside an error, so callers can test for nil.
+func orNil[T any](v *T, err error) *T {
+	if err != nil {
+		return nil
+	}
+	return v
+}
+
+// RecentEvents lists the events of the given types created since a time, for recovering missed webhooks.
+// Events read through the API are rendered in the pinned API version and need no signature.
+func (c *Client) RecentEvents(ctx context.Context, since time.Time, types []string) ([]*stripe.Event, error) {
+	p := &stripe.EventListParams{CreatedRange: &stripe.RangeQueryParams{GreaterThanOrEqual: since.Unix()}}
+	for _, t := range types {
+		p.Types = append(p.Types, stripe.String(t))
+	}
+	p.Limit = stripe.Int64(100)
+	var out []*stripe.Event
+	for ev, err := range c.sc.V1Events.List(ctx, p) {
+		if err != nil {
+			c.logFailure(ctx, "list_events", "", err)
+			return out, err
+		}
+		out = append(out, ev)
+		if len(out) >= 5000 {
+			break // the next pass continues; webhooks carry the rest
+		}
+	}
+	return out, nil
+}

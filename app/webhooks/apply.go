@@ -1,0 +1,127 @@
+package webhooks
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/stripe/stripe-go/v82"
+	"gorm.io/gorm"
+
+	"github.com/storefront/storefront/app/orders"
+	"github.com/storefront/storefront/models"
+)
+
+// ErrOrderNotYet means the event's order is not in the database yet (its checkout has not committed):
+// the event is retried later, not dropped.
+var ErrOrderNotYet = errors.New("order not found yet")
+
+// Applier turns one stored Stripe event into an order change.
+type Applier struct {
+	DB  *gorm.DB
+	Log *slog.Logger
+}
+
+// Handled lists the event types the shop applies; others are acknowledged and ignored.
+var Handled = []string{
+	"payment_intent.succeeded", "payment_intent.processing", "payment_intent.requires_action",
+	"payment_intent.payment_failed", "payment_intent.canceled",
+	"charge.refunded", "charge.dispute.created", "charge.dispute.closed",
+}
+
+// Apply applies a stored event and returns its inbox outcome (applied or ignored).
+func (a *Applier) Apply(ctx context.Context, row models.WebhookEvent) (string, error) {
+	var ev stripe.Event
+	if err := json.Unmarshal([]byte(row.Payload), &ev); err != nil {
+		return "", fmt.Errorf("decode event: %w", err)
+	}
+	if ev.Data == nil {
+		return models.InboxIgnored, nil
+	}
+	switch ev.Type {
+	case "payment_intent.succeeded", "payment_intent.processing", "payment_intent.requires_action",
+		"payment_intent.payment_failed", "payment_intent.canceled":
+		var pi stripe.PaymentIntent
+		if err := json.Unmarshal(ev.Data.Raw, &pi); err != nil {
+			return "", fmt.Errorf("decode payment intent: %w", err)
+		}
+		return a.paymentIntent(ctx, ev, &pi)
+	case "charge.refunded":
+		var ch stripe.Charge
+		if err := json.Unmarshal(ev.Data.Raw, &ch); err != nil {
+			return "", fmt.Errorf("decode charge: %w", err)
+		}
+		if ch.PaymentIntent == nil {
+			return models.InboxIgnored, nil
+		}
+		change := orders.Change{Event: orders.Event{Kind: orders.ChargeRefunded, Created: ev.Created, AmountRefunded: ch.AmountRefunded},
+			ChargeID: ch.ID}
+		return a.apply(ctx, ev, "", ch.PaymentIntent.ID, change)
+	case "charge.dispute.created", "charge.dispute.closed":
+		var d stripe.Dispute
+		if err := json.Unmarshal(ev.Data.Raw, &d); err != nil {
+			return "", fmt.Errorf("decode dispute: %w", err)
+		}
+		if d.PaymentIntent == nil {
+			return models.InboxIgnored, nil
+		}
+		change := orders.Change{Event: orders.Event{Kind: string(ev.Type), Created: ev.Created, DisputeStatus: string(d.Status)},
+			DisputeID: d.ID}
+		return a.apply(ctx, ev, "", d.PaymentIntent.ID, change)
+	}
+	return models.InboxIgnored, nil
+}
+
+func (a *Applier) paymentIntent(ctx context.Context, ev stripe.Event, pi *stripe.PaymentIntent) (string, error) {
+	orderID := pi.Metadata["order_id"]
+	if orderID == "" {
+		return models.InboxIgnored, nil // not made by this shop
+	}
+	change := orders.Change{Event: orders.Event{Kind: string(ev.Type), Created: ev.Created}}
+	if e := pi.LastPaymentError; e != nil && ev.Type == "payment_intent.payment_failed" {
+		change.ErrorType, change.ErrorCode, change.DeclineCode, change.ErrorMessage = string(e.Type), string(e.Code), string(e.DeclineCode), e.Msg
+	}
+	if pi.LatestCharge != nil {
+		change.ChargeID = pi.LatestCharge.ID
+	}
+	return a.apply(ctx, ev, orderID, pi.ID, change)
+}
+
+// apply finds the order (by metadata order_id, else by PaymentIntent id) and applies the change.
+func (a *Applier) apply(ctx context.Context, ev stripe.Event, orderID, piID string, change orders.Change) (string, error) {
+	var (
+		o   models.Order
+		err error
+	)
+	if orderID != "" && models.ValidID(orderID) {
+		o, err = models.OrderByID(ctx, a.DB, orderID)
+	} else {
+		o, err = models.OrderByPaymentIntent(ctx, a.DB, piID)
+	}
+	if errors.Is(err, models.ErrNotFound) {
+		return "", ErrOrderNotYet
+	}
+	if err != nil {
+		return "", err
+	}
+	if o.PaymentIntentID == nil && piID != "" {
+		// The webhook came before the confirm's answer was recorded: remember the PaymentIntent now.
+		if err := a.DB.WithContext(ctx).Model(&models.Order{}).Where("id = ? AND payment_intent_id IS NULL", o.ID).
+			Update("payment_intent_id", piID).Error; err != nil {
+			return "", fmt.Errorf("record payment intent: %w", err)
+		}
+	} else if o.PaymentIntentID != nil && piID != "" && *o.PaymentIntentID != piID {
+		a.Log.WarnContext(ctx, "webhook for another PaymentIntent of the order", "order", o.Number, "event", ev.ID, "payment_intent", piID)
+		return models.InboxIgnored, nil
+	}
+	change.Source, change.StripeEventID = orders.SourceWebhook, ev.ID
+	after, changed, err := orders.Apply(ctx, a.DB, o.ID, change)
+	if err != nil {
+		return "", err
+	}
+	a.Log.InfoContext(ctx, "webhook applied", "event", ev.ID, "event_type", ev.Type, "order", o.Number,
+		"from", o.Status, "to", after.Status, "changed", changed)
+	return models.InboxApplied, nil
+}

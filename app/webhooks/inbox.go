@@ -1,0 +1,129 @@
+// Package webhooks receives Stripe events into a durable inbox and applies them to orders: verified on
+// receipt, stored once by event id, acknowledged at once, applied by workers that several app instances may
+// run against one database, retried with backoff, never lost across a crash.
+package webhooks
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/stripe/stripe-go/v82"
+	"github.com/stripe/stripe-go/v82/webhook"
+	"gorm.io/gorm"
+
+	"github.com/storefront/storefront/models"
+)
+
+// MaxBody is the largest event body accepted (Stripe's events are far smaller).
+const MaxBody = 64 << 10
+
+// Errors of Receive; the handler maps them to HTTP statuses.
+var (
+	ErrSignature  = errors.New("invalid Stripe signature")
+	ErrAPIVersion = errors.New("event of another API release train")
+)
+
+// Inbox verifies and stores events.
+type Inbox struct {
+	DB      *gorm.DB
+	Secret  string
+	Log     *slog.Logger
+	Metrics *Metrics
+	// Wake, when set, is told that a new event waits (the local worker applies it at once).
+	Wake func()
+}
+
+// Receive verifies the signature (with Stripe's default tolerance) and the API release train, then stores the
+// event once. It reports whether the event is a duplicate.
+func (in *Inbox) Receive(ctx context.Context, payload []byte, signature string) (duplicate bool, err error) {
+	ev, err := webhook.ConstructEventWithOptions(payload, signature, in.Secret,
+		webhook.ConstructEventOptions{IgnoreAPIVersionMismatch: true})
+	if err != nil {
+		in.Metrics.rejected.WithLabelValues("signature").Inc()
+		in.Log.WarnContext(ctx, "webhook refused: bad signature", "reason", signatureReason(err))
+		return false, ErrSignature
+	}
+	if Train(ev.APIVersion) != Train(stripe.APIVersion) {
+		in.Metrics.rejected.WithLabelValues("api_version").Inc()
+		in.Log.ErrorContext(ctx, "webhook refused: API version mismatch", "event", ev.ID, "event_type", ev.Type,
+			"event_api_version", ev.APIVersion, "expected", stripe.APIVersion,
+			"fix", "set the webhook endpoint's API version to "+stripe.APIVersion+" in the Stripe Dashboard (Developers → Webhooks), or create a new endpoint with that version")
+		rej := models.WebhookRejection{Reason: "api_version", EventID: ev.ID, EventType: string(ev.Type),
+			APIVersion: ev.APIVersion, ReceivedAt: time.Now().UTC()}
+		if err := in.DB.WithContext(ctx).Create(&rej).Error; err != nil {
+			in.Log.ErrorContext(ctx, "record webhook rejection", "err", err)
+		}
+		return false, ErrAPIVersion
+	}
+	now := time.Now().UTC()
+	row := &models.WebhookEvent{ID: ev.ID, Type: string(ev.Type), APIVersion: ev.APIVersion, Created: ev.Created,
+		Payload: string(payload), Status: models.InboxPending, NextAttemptAt: now, ReceivedAt: now}
+	stored, err := models.StoreWebhookEvent(ctx, in.DB, row)
+	if err != nil {
+		return false, fmt.Errorf("store webhook event: %w", err)
+	}
+	in.Metrics.received.WithLabelValues(string(ev.Type)).Inc()
+	if !stored {
+		in.Metrics.duplicates.Inc()
+		in.Log.InfoContext(ctx, "webhook duplicate acknowledged", "event", ev.ID, "event_type", ev.Type)
+		return true, nil
+	}
+	if in.Wake != nil {
+		in.Wake()
+	}
+	return false, nil
+}
+
+// Train is the release train of an API version: "2025-08-27.basil" → "basil".
+func Train(version string) string {
+	if i := strings.LastIndexByte(version, '.'); i >= 0 {
+		return version[i+1:]
+	}
+	return version
+}
+
+func signatureReason(err error) string {
+	switch {
+	case errors.Is(err, webhook.ErrNotSigned):
+		return "missing Stripe-Signature"
+	case errors.Is(err, webhook.ErrTooOld):
+		return "timestamp outside the tolerance"
+	case errors.Is(err, webhook.ErrInvalidHeader):
+		return "malformed Stripe-Signature"
+	case errors.Is(err, webhook.ErrNoValidSignature):
+		return "no valid signature (check STRIPE_WEBHOOK_SECRET)"
+	}
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return "body is not JSON"
+	}
+	return "unverifiable"
+}
+
+// StoreFetched adds an event read from Stripe's Events API (the reconciler's recovery of missed webhooks)
+// to the inbox, unless it is there already. It reports whether it was new.
+func (in *Inbox) StoreFetched(ctx context.Context, ev *stripe.Event) (bool, error) {
+	payload, err := json.Marshal(ev)
+	if err != nil {
+		return false, fmt.Errorf("encode event: %w", err)
+	}
+	now := time.Now().UTC()
+	stored, err := models.StoreWebhookEvent(ctx, in.DB, &models.WebhookEvent{ID: ev.ID, Type: string(ev.Type),
+		APIVersion: ev.APIVersion, Created: ev.Created, Payload: string(payload), Status: models.InboxPending,
+		NextAttemptAt: now, ReceivedAt: now})
+	if err != nil {
+		return false, fmt.Errorf("store fetched event: %w", err)
+	}
+	if stored {
+		in.Metrics.received.WithLabelValues(string(ev.Type)).Inc()
+		if in.Wake != nil {
+			in.Wake()
+		}
+	}
+	return stored, nil
+}

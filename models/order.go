@@ -1,0 +1,239 @@
+package models
+
+import (
+	"context"
+	"crypto/rand"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Order statuses (DESIGN.md, "Orders and webhooks").
+const (
+	StatusPending           = "pending"
+	StatusRequiresAction    = "requires_action"
+	StatusProcessing        = "processing"
+	StatusPaymentFailed     = "payment_failed"
+	StatusPaid              = "paid"
+	StatusCanceled          = "canceled"
+	StatusPartiallyRefunded = "partially_refunded"
+	StatusRefunded          = "refunded"
+	StatusDisputed          = "disputed"
+)
+
+// Statuses lists every order status in lifecycle order.
+var Statuses = []string{StatusPending, StatusRequiresAction, StatusProcessing, StatusPaymentFailed, StatusPaid,
+	StatusCanceled, StatusPartiallyRefunded, StatusRefunded, StatusDisputed}
+
+// Attempt states of the order's current payment attempt.
+const (
+	AttemptIdle     = "idle"      // no call to Stripe under way
+	AttemptInFlight = "in_flight" // a confirm is being sent to Stripe now
+	AttemptUnknown  = "unknown"   // a confirm was sent and its outcome is not known (timeout, 5xx, network)
+)
+
+// Stock states of an order's reservation.
+const (
+	StockNone      = "none"
+	StockReserved  = "reserved"
+	StockCommitted = "committed"
+	StockReleased  = "released"
+)
+
+// Order is one checkout: a snapshot of the cart, the amounts the server computed, and the payment's state.
+type Order struct {
+	ID               string `gorm:"primaryKey"`
+	Number           string
+	CartID           *string
+	UserID           *string
+	Email            string
+	ShippingName     string
+	ShippingLine1    string
+	ShippingLine2    string
+	ShippingCity     string
+	ShippingState    string
+	ShippingPostal   string
+	ShippingCountry  string
+	Currency         string
+	Subtotal         int64
+	Discount         int64
+	DiscountCode     *string
+	Shipping         int64
+	Total            int64
+	Status           string
+	PaymentIntentID  *string
+	ChargeID         *string
+	CustomerID       *string
+	Attempt          int
+	AttemptToken     *string
+	AttemptAmount    int64
+	AttemptState     string
+	AttemptStartedAt *time.Time
+	StockState       string
+	RefundedAmount   int64
+	RefundPending    int64
+	DisputeID        *string
+	DisputeStatus    *string
+	LastErrorType    *string
+	LastErrorCode    *string
+	LastDeclineCode  *string
+	LastErrorMessage *string
+	LastPIEventAt    int64 `gorm:"column:last_pi_event_at"`
+	Redeemed         bool
+	PaidAt           *time.Time
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+	Items            []OrderItem
+	Events           []OrderEvent
+}
+
+// OrderItem is a line of an order: the product's name and price as they were when the order was made.
+type OrderItem struct {
+	ID        string `gorm:"primaryKey"`
+	OrderID   string
+	ProductID string
+	Name      string
+	UnitPrice int64
+	Quantity  int64
+}
+
+// OrderEvent is one applied change of an order: the timeline admins see.
+type OrderEvent struct {
+	ID            string `gorm:"primaryKey"`
+	OrderID       string
+	Source        string // app, webhook, reconciler, admin
+	StripeEventID *string
+	Kind          string
+	FromStatus    string
+	ToStatus      string
+	Detail        string
+	CreatedAt     time.Time
+}
+
+// BeforeCreate gives a new order its id, public number and initial states.
+func (o *Order) BeforeCreate(*gorm.DB) error {
+	if o.ID == "" {
+		o.ID = NewID()
+	}
+	if o.Number == "" {
+		o.Number = NewOrderNumber()
+	}
+	if o.Status == "" {
+		o.Status = StatusPending
+	}
+	if o.AttemptState == "" {
+		o.AttemptState = AttemptIdle
+	}
+	if o.StockState == "" {
+		o.StockState = StockNone
+	}
+	return nil
+}
+
+// BeforeCreate gives a new order line its id.
+func (i *OrderItem) BeforeCreate(*gorm.DB) error {
+	if i.ID == "" {
+		i.ID = NewID()
+	}
+	return nil
+}
+
+// BeforeCreate gives a new order event its id.
+func (e *OrderEvent) BeforeCreate(*gorm.DB) error {
+	if e.ID == "" {
+		e.ID = NewID()
+	}
+	return nil
+}
+
+// orderAlphabet is Crockford's base32 without look-alikes; numbers are read over the phone.
+const orderAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+// NewOrderNumber returns an unguessable public order number such as "SF-8K2D-QX7M-4PZN-T9WA" (80 random bits).
+func NewOrderNumber() string {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	var sb strings.Builder
+	sb.WriteString("SF")
+	for i, c := range b {
+		if i%4 == 0 {
+			sb.WriteByte('-')
+		}
+		sb.WriteByte(orderAlphabet[int(c)%len(orderAlphabet)])
+	}
+	return sb.String()
+}
+
+// ItemCount is the number of units ordered.
+func (o Order) ItemCount() int64 {
+	var n int64
+	for _, it := range o.Items {
+		n += it.Quantity
+	}
+	return n
+}
+
+// Open reports whether the order still waits for a successful payment.
+func (o Order) Open() bool {
+	switch o.Status {
+	case StatusPending, StatusRequiresAction, StatusProcessing, StatusPaymentFailed:
+		return true
+	}
+	return false
+}
+
+// OrderByNumber loads an order with its items by public number.
+func OrderByNumber(ctx context.Context, db *gorm.DB, number string) (Order, error) {
+	var o Order
+	if len(number) > 40 {
+		return o, ErrNotFound
+	}
+	err := db.WithContext(ctx).Preload("Items", func(tx *gorm.DB) *gorm.DB { return tx.Order("id") }).
+		Where("number = ?", number).Take(&o).Error
+	return o, notFound(err)
+}
+
+// OrderByID loads an order with its items.
+func OrderByID(ctx context.Context, db *gorm.DB, id string) (Order, error) {
+	var o Order
+	if !ValidID(id) {
+		return o, ErrNotFound
+	}
+	err := db.WithContext(ctx).Preload("Items", func(tx *gorm.DB) *gorm.DB { return tx.Order("id") }).
+		Where("id = ?", id).Take(&o).Error
+	return o, notFound(err)
+}
+
+// OrderByPaymentIntent finds the order of a PaymentIntent.
+func OrderByPaymentIntent(ctx context.Context, db *gorm.DB, pi string) (Order, error) {
+	var o Order
+	err := db.WithContext(ctx).Preload("Items").Where("payment_intent_id = ?", pi).Take(&o).Error
+	return o, notFound(err)
+}
+
+// OpenOrderForCart finds the cart's order that still waits for payment, if any.
+func OpenOrderForCart(ctx context.Context, db *gorm.DB, cartID string) (Order, error) {
+	var o Order
+	err := db.WithContext(ctx).Preload("Items", func(tx *gorm.DB) *gorm.DB { return tx.Order("id") }).
+		Where("cart_id = ? AND status IN ?", cartID,
+			[]string{StatusPending, StatusRequiresAction, StatusProcessing, StatusPaymentFailed}).
+		Order("created_at DESC").Take(&o).Error
+	return o, notFound(err)
+}
+
+// OrdersForUser lists a shopper's orders, newest first.
+func OrdersForUser(ctx context.Context, db *gorm.DB, userID string) ([]Order, error) {
+	var os []Order
+	err := db.WithContext(ctx).Where("user_id = ?", userID).Order("created_at DESC, id DESC").Limit(200).Find(&os).Error
+	return os, err
+}
+
+// OrderEvents lists an order's timeline, oldest first.
+func OrderEvents(ctx context.Context, db *gorm.DB, orderID string) ([]OrderEvent, error) {
+	var evs []OrderEvent
+	err := db.WithContext(ctx).Where("order_id = ?", orderID).Order("created_at, id").Find(&evs).Error
+	return evs, err
+}

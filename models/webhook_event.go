@@ -1,0 +1,97 @@
+package models
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// Inbox statuses of a webhook event.
+const (
+	InboxPending = "pending"
+	InboxApplied = "applied"
+	InboxIgnored = "ignored" // a type the shop does not handle
+	InboxFailed  = "failed"  // gave up after the last attempt
+)
+
+// WebhookEvent is a Stripe event in the durable inbox.
+type WebhookEvent struct {
+	ID            string `gorm:"primaryKey"`
+	Type          string
+	APIVersion    string `gorm:"column:api_version"`
+	Created       int64
+	Payload       string
+	Status        string
+	Attempts      int
+	LastError     *string
+	NextAttemptAt time.Time
+	LockedBy      *string
+	LockedUntil   *time.Time
+	ReceivedAt    time.Time
+	AppliedAt     *time.Time
+}
+
+// WebhookRejection is an event refused before the inbox.
+type WebhookRejection struct {
+	ID         string `gorm:"primaryKey"`
+	Reason     string
+	EventID    string
+	EventType  string
+	APIVersion string `gorm:"column:api_version"`
+	ReceivedAt time.Time
+}
+
+// BeforeCreate gives a rejection its id.
+func (r *WebhookRejection) BeforeCreate(*gorm.DB) error {
+	if r.ID == "" {
+		r.ID = NewID()
+	}
+	return nil
+}
+
+// StoreWebhookEvent writes an event to the inbox once; it reports false for a duplicate.
+func StoreWebhookEvent(ctx context.Context, db *gorm.DB, ev *WebhookEvent) (bool, error) {
+	res := db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(ev)
+	return res.RowsAffected == 1, res.Error
+}
+
+// InboxHealth summarises the inbox for admins, doctor and metrics.
+type InboxHealth struct {
+	Pending          int64
+	Failed           int64
+	OldestPending    *time.Time
+	VersionMismatch  int64
+	LastMismatchedAt *time.Time
+}
+
+// WebhookInboxHealth reads the inbox's health.
+func WebhookInboxHealth(ctx context.Context, db *gorm.DB) (InboxHealth, error) {
+	var h InboxHealth
+	q := db.WithContext(ctx)
+	if err := q.Model(&WebhookEvent{}).Where("status = ?", InboxPending).Count(&h.Pending).Error; err != nil {
+		return h, err
+	}
+	if err := q.Model(&WebhookEvent{}).Where("status = ?", InboxFailed).Count(&h.Failed).Error; err != nil {
+		return h, err
+	}
+	var oldest WebhookEvent
+	if err := q.Where("status = ?", InboxPending).Order("received_at").Limit(1).Find(&oldest).Error; err != nil {
+		return h, err
+	}
+	if oldest.ID != "" {
+		h.OldestPending = &oldest.ReceivedAt
+	}
+	if err := q.Model(&WebhookRejection{}).Where("reason = ?", "api_version").Count(&h.VersionMismatch).Error; err != nil {
+		return h, err
+	}
+	var last WebhookRejection
+	if err := q.Where("reason = ?", "api_version").Order("received_at DESC").Limit(1).Find(&last).Error; err != nil {
+		return h, err
+	}
+	if last.ID != "" {
+		h.LastMismatchedAt = &last.ReceivedAt
+	}
+	return h, nil
+}
