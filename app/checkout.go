@@ -47,8 +47,9 @@ func (a *App) showCheckout(c echo.Context) error {
 	if note != nil {
 		view.DiscountNote = note.Error() + " It was removed from your order."
 	}
-	if a.sessionString(c, sessUser) != "" {
+	if u, ok := a.currentUser(c); ok {
 		view.Config.CustomerSession = "/checkout/customer-session"
+		view.Form.Email = u.Email
 	}
 	return render(c, http.StatusOK, checkoutview.CheckoutPage(a.page(c, "Checkout"), view))
 }
@@ -165,7 +166,15 @@ func (a *App) confirmCheckout(c echo.Context) error {
 			City: req.Shipping.Address.City, State: req.Shipping.Address.State, PostalCode: req.Shipping.Address.PostalCode,
 			Country: req.Shipping.Address.Country},
 	}
-	in.UserID = a.sessionString(c, sessUser)
+	if u, ok := a.currentUser(c); ok {
+		in.UserID = u.ID
+		// The PaymentIntent carries the shopper's Customer so a card saved in the Payment Element is theirs.
+		if id, err := a.stripeCustomer(c.Request().Context(), u); err == nil {
+			in.CustomerID = id
+		} else {
+			a.log.WarnContext(c.Request().Context(), "paying without a Stripe customer", "err", err)
+		}
+	}
 	if in.CartID == "" {
 		return jsonError(c, http.StatusUnprocessableEntity, "invalid_request_error", "cart_empty", "Your cart is empty.")
 	}

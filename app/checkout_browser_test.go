@@ -20,6 +20,14 @@ func browseToCheckout(t *testing.T, ctx context.Context, s *apptest.Server, slug
 		chromedp.WaitVisible(chromedp.CSS(`.cart-table`)),
 		chromedp.Navigate(s.URL+"/checkout"),
 		chromedp.WaitVisible(chromedp.CSS(`#sim-cardnumber`)),
+	)
+	if err != nil {
+		t.Fatalf("to checkout: %v", err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](`document.getElementById('email').value = ''`)); err != nil {
+		t.Fatal(err) // a signed-in shopper's email is filled in already
+	}
+	err = chromedp.Do(ctx,
 		chromedp.SendKeys(chromedp.CSS(`#email`), "jenny.rosen@example.com"),
 		chromedp.SendKeys(chromedp.CSS(`#shipping-name`), "Jenny Rosen"),
 		chromedp.SendKeys(chromedp.CSS(`#shipping-address-line1`), "1234 Main Street"),

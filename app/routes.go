@@ -32,6 +32,7 @@ func (a *App) routes(e *echo.Echo) {
 	web.POST("/checkout/discount", a.applyDiscount, bodyLimit("16K"), a.discountLimit())
 	web.DELETE("/checkout/discount", a.removeDiscount)
 	web.POST("/checkout/discount/remove", a.removeDiscount) // the same, for the form without JavaScript
+	web.POST("/checkout/customer-session", a.createCustomerSession)
 	web.POST("/checkout/confirm", a.confirmCheckout, bodyLimit("16K"), a.confirmLimit())
 	web.GET("/checkout/complete", a.completeCheckout)
 	web.GET("/orders/:number", a.showOrder)

@@ -236,3 +236,21 @@ func moveCartLines(tx *gorm.DB, from, to string) (capped bool, err error) {
 	}
 	return capped, nil
 }
+
+// SetStripeCustomer records the account's Stripe Customer unless one is recorded already, and returns the one
+// that holds (the first writer wins, so concurrent first checkouts agree).
+func SetStripeCustomer(ctx context.Context, db *gorm.DB, userID, customerID string) (string, error) {
+	err := db.WithContext(ctx).Model(&User{}).Where("id = ? AND stripe_customer_id IS NULL", userID).
+		Update("stripe_customer_id", customerID).Error
+	if err != nil {
+		return "", err
+	}
+	u, err := UserByID(ctx, db, userID)
+	if err != nil {
+		return "", err
+	}
+	if u.StripeCustomerID == nil {
+		return "", ErrNotFound
+	}
+	return *u.StripeCustomerID, nil
+}

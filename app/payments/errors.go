@@ -72,7 +72,8 @@ func Classify(err error) *Failure {
 	switch {
 	case se.Type == stripe.ErrorTypeCard:
 		out.Outcome = OutcomeCard
-	case se.HTTPStatusCode == 429 || se.Code == stripe.ErrorCodeRateLimit || se.Code == stripe.ErrorCodeLockTimeout:
+	case se.HTTPStatusCode == 429 || se.Code == stripe.ErrorCodeRateLimit || se.Code == stripe.ErrorCodeLockTimeout,
+		se.Code == "idempotency_key_in_use": // a concurrent request with the same key is still running
 		out.Outcome = OutcomeBusy
 	case se.Type == stripe.ErrorTypeIdempotency:
 		out.Outcome = OutcomeIdempotency

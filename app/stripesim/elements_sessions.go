@@ -9,6 +9,7 @@ type elementsSession struct {
 }
 
 type elementsCustomer struct {
+	ID             string            `json:"id"`
 	PaymentMethods []*paymentMethod  `json:"payment_methods"`
 	Session        elementsCSSummary `json:"customer_session"`
 }
@@ -36,6 +37,7 @@ func (s *Sim) retrieveElementsSession(c *call) (any, error) {
 			"The provided customer_session_client_secret is invalid or has expired.")
 	}
 	out.Customer = &elementsCustomer{
+		ID:             cs.customerID,
 		PaymentMethods: s.redisplayable(cs),
 		Session:        elementsCSSummary{Components: cs.Components, ExpiresAt: cs.ExpiresAt},
 	}
