@@ -26,6 +26,7 @@ commands:
   serve        serve the shop (default)
   migrate      apply database migrations and exit
   seed         add the demo catalog when the catalog is empty
+  admin        admin create --email E: create or update an admin (password from stdin)
   doctor       run the go-live checklist (--json); exits non-zero when a required check fails
   reconcile    settle stuck orders from Stripe once (also runs every RECONCILE_INTERVAL in serve)
   stripe-sim   run the offline Stripe simulator alone (--port N)
