@@ -150,18 +150,23 @@
 
   // --- discount codes ---------------------------------------------------------------------------
 
+  function discountNote(text, isError) {
+    discountMessage.textContent = text;
+    discountMessage.className = isError ? 'field__error' : 'muted';
+  }
+
   async function changeDiscount(method, code) {
-    discountMessage.textContent = '';
+    discountNote('', false);
     var res = await postJSON(config.discountUrl, method === 'DELETE' ? undefined : { code: code }, method);
     if (res.status !== 200) {
-      discountMessage.textContent = (res.data.error && res.data.error.message) || 'That code could not be applied.';
+      discountNote((res.data.error && res.data.error.message) || 'That code could not be applied.', true);
       return;
     }
     amount = res.data.amount;
     if (elements) elements.update({ amount: amount });
     summary.innerHTML = res.data.summary_html;
     payAmount.textContent = formatAmount(amount);
-    discountMessage.textContent = res.data.discount ? 'Discount ' + res.data.discount.code + ' applied.' : 'Discount removed.';
+    discountNote(res.data.discount ? 'Discount ' + res.data.discount.code + ' applied.' : 'Discount removed.', false);
     if (res.data.discount) discountForm.reset();
   }
 
@@ -169,7 +174,7 @@
     event.preventDefault();
     var code = discountForm.elements.namedItem('code').value.trim();
     if (!code) {
-      discountMessage.textContent = 'Enter a discount code.';
+      discountNote('Enter a discount code.', true);
       return;
     }
     changeDiscount('POST', code);
