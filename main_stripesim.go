@@ -28,12 +28,11 @@ func runStripeSim(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		SecretKey: app.SimSecretKey, PublishableKey: app.SimPublishableKey, WebhookSecret: *secret,
 		WebhookURL: *hook, BasePath: app.SimBasePath, Logger: slog.New(slog.NewTextHandler(stderr, nil)),
 	})
-	base, err := sim.Listen(fmt.Sprintf("0.0.0.0:%d", *port))
-	if err != nil {
+	if _, err := sim.Listen(fmt.Sprintf("0.0.0.0:%d", *port)); err != nil {
 		return fmt.Errorf("stripe-sim: %w", err)
 	}
 	defer sim.Close()
-	fmt.Fprintf(stdout, "Stripe simulator on %s (API base for stripe-go: %s)\n", fmt.Sprintf("http://localhost:%d%s/", *port, app.SimBasePath), base)
+	fmt.Fprintf(stdout, "Stripe simulator: try it at http://localhost:%d%s/ (STRIPE_API_BASE=http://localhost:%d)\n", *port, app.SimBasePath, *port)
 	fmt.Fprintf(stdout, "keys: %s / %s; webhooks signed with %s\n", app.SimSecretKey, app.SimPublishableKey, *secret)
 	<-ctx.Done()
 	return nil

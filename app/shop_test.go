@@ -94,3 +94,11 @@ func productID(t *testing.T, s *apptest.Server, slug string) string {
 func addForm(id, qty string) url.Values {
 	return url.Values{"product_id": {id}, "quantity": {qty}}
 }
+
+func TestNULBytesAndBadUTF8InPathsAreNotFound(t *testing.T) {
+	s := apptest.New(t)
+	c := s.Client(t)
+	for _, path := range []string{"/products/%00", "/products/a%ffb", "/orders/SF-%00", "/orders/%c3%28"} {
+		c.Get(path).Expect(t, http.StatusNotFound)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/pressly/goose/v3"
 	"gorm.io/driver/postgres"
@@ -110,6 +111,12 @@ func (db *DB) Close() error {
 
 // IsPostgres reports whether the database is PostgreSQL.
 func (db *DB) IsPostgres() bool { return db.Dialect == goose.DialectPostgres }
+
+// queryable reports whether s can be used as a query value on every engine: PostgreSQL refuses NUL bytes
+// and invalid UTF-8 with an error, so such input is simply not found.
+func queryable(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
+}
 
 func notFound(err error) error {
 	if errors.Is(err, gorm.ErrRecordNotFound) {

@@ -50,7 +50,7 @@ func NormalizeCode(code string) string { return strings.ToUpper(strings.TrimSpac
 func DiscountByCode(ctx context.Context, db *gorm.DB, code string) (Discount, error) {
 	var d Discount
 	code = NormalizeCode(code)
-	if code == "" || len(code) > MaxDiscountCodeLength {
+	if code == "" || len(code) > MaxDiscountCodeLength || !queryable(code) {
 		return d, ErrNotFound
 	}
 	err := db.WithContext(ctx).Where("code = ?", code).Take(&d).Error

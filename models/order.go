@@ -188,7 +188,7 @@ func (o Order) Open() bool {
 // OrderByNumber loads an order with its items by public number.
 func OrderByNumber(ctx context.Context, db *gorm.DB, number string) (Order, error) {
 	var o Order
-	if len(number) > 40 {
+	if len(number) > 40 || !queryable(number) {
 		return o, ErrNotFound
 	}
 	err := db.WithContext(ctx).Preload("Items", func(tx *gorm.DB) *gorm.DB { return tx.Order("id") }).

@@ -40,6 +40,9 @@ func ActiveProducts(ctx context.Context, db *gorm.DB) ([]Product, error) {
 // ProductBySlug finds an active product by its slug.
 func ProductBySlug(ctx context.Context, db *gorm.DB, slug string) (Product, error) {
 	var p Product
+	if !queryable(slug) {
+		return p, ErrNotFound
+	}
 	err := db.WithContext(ctx).Where("slug = ? AND active = ?", slug, true).Take(&p).Error
 	return p, notFound(err)
 }
