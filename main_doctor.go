@@ -6,6 +6,7 @@ import (
 	"flag"
 	"io"
 	"os"
+	"time"
 
 	"github.com/stripe/stripe-go/v82"
 
@@ -50,6 +51,10 @@ func runDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) err
 					return false, err
 				}
 				return migrations.Pending(ctx, sqlDB, db.Dialect)
+			}
+			in.VersionMismatches = func(ctx context.Context) (int64, *time.Time, error) {
+				h, err := models.WebhookInboxHealth(ctx, db.DB)
+				return h.VersionMismatch, h.LastMismatchedAt, err
 			}
 		} else {
 			in.MigrationsPending = func(context.Context) (bool, error) { return false, err }

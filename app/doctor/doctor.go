@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/stripe/stripe-go/v82"
 )
@@ -36,7 +37,9 @@ type Inputs struct {
 	Stripe                    *stripe.Client
 	HandledEvents             []string
 	MigrationsPending         func(context.Context) (bool, error)
-	RepoDir                   string // "" skips the git checks
+	// VersionMismatches counts webhook events refused for another API release train, and when the last came.
+	VersionMismatches func(context.Context) (int64, *time.Time, error)
+	RepoDir           string // "" skips the git checks
 }
 
 // Run performs every check.
@@ -51,7 +54,7 @@ func Run(ctx context.Context, in Inputs) []Check {
 		apiVersion(),
 		webhookSecret(in),
 	}
-	checks = append(checks, webhookEndpoint(ctx, in))
+	checks = append(checks, webhookEndpoint(ctx, in), refusedEvents(ctx, in))
 	checks = append(checks, httpsInLive(in), sessionSecret(in), migrationsCurrent(ctx, in))
 	if in.RepoDir != "" {
 		checks = append(checks, envNotTracked(in.RepoDir), noSecretsTracked(in.RepoDir))
@@ -192,6 +195,27 @@ func webhookEndpoint(ctx context.Context, in Inputs) Check {
 		c.Detail = strings.Join(problems, "; ")
 	default:
 		c.OK, c.Detail = true, "enabled, listens to every handled event, API version of the same release train"
+	}
+	return c
+}
+
+// refusedEvents reports webhook events the shop refused because their API version is of another release train:
+// an endpoint on the wrong version silently stops orders from settling by webhook.
+func refusedEvents(ctx context.Context, in Inputs) Check {
+	c := Check{Name: "no webhook events refused for their API version", Required: in.Live,
+		Fix: "set the webhook endpoint's API version to " + stripe.APIVersion + " in the Dashboard (Developers → Webhooks)"}
+	if in.VersionMismatches == nil {
+		c.OK, c.Detail = true, "not checked"
+		return c
+	}
+	n, last, err := in.VersionMismatches(ctx)
+	switch {
+	case err != nil:
+		c.Detail, c.Fix = "cannot read the webhook inbox: "+err.Error(), "check DATABASE_URL and run storefront migrate"
+	case n > 0:
+		c.Detail = fmt.Sprintf("%d events refused, the last at %s", n, last.UTC().Format(time.RFC3339))
+	default:
+		c.OK, c.Detail = true, "none"
 	}
 	return c
 }

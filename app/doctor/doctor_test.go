@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stripe/stripe-go/v82"
 
@@ -107,6 +108,9 @@ func TestDoctorLiveMisconfigurations(t *testing.T) {
 			in.MigrationsPending = func(context.Context) (bool, error) { return false, errors.New("connection refused") }
 		}},
 		{"no endpoint known to Stripe", "webhook endpoint", func(in *doctor.Inputs) {}},
+		{"events refused for their API version", "no webhook events refused", func(in *doctor.Inputs) {
+			in.VersionMismatches = func(context.Context) (int64, *time.Time, error) { now := time.Now(); return 3, &now, nil }
+		}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name+" fails the required check with a fix", func(t *testing.T) {
