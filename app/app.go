@@ -34,6 +34,7 @@ type App struct {
 	assets   *assets.Assets
 	sessions *sessions.CookieStore
 	metrics  *metrics
+	catalog  catalogCache // active products, for the catalog and product pages (catalog_cache.go)
 	echo     *echo.Echo
 	sim      *stripesim.Sim // nil unless simulated
 	pay      *payments.Client
@@ -66,6 +67,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 }
 
 func newWithDB(ctx context.Context, cfg Config, log *slog.Logger, db *models.DB) (*App, error) {
+	gateSQLiteWrites(db) // one SQLite writer at a time, queued in Go (sqlite_writes.go)
 	if _, err := db.Migrate(ctx); err != nil {
 		return nil, err
 	}

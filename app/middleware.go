@@ -32,9 +32,7 @@ func (a *App) newEcho() *echo.Echo {
 	e.Use(a.recoverPanics)
 	e.Use(a.metrics.middleware)
 	e.Use(a.secureHeaders)
-	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{
-		Skipper: func(c echo.Context) bool { return strings.HasPrefix(c.Path(), "/metrics") },
-	}))
+	e.Use(compress()) // gzip, taking a compressor only for responses of 1 KiB and more (compress.go)
 	a.routes(e)
 	return e
 }

@@ -13,7 +13,7 @@ import (
 
 // showCatalog renders the grid of active products.
 func (a *App) showCatalog(c echo.Context) error {
-	ps, err := models.ActiveProducts(c.Request().Context(), a.db.DB)
+	ps, err := a.activeProducts(c.Request().Context())
 	if err != nil {
 		return fmt.Errorf("list products: %w", err)
 	}
@@ -22,7 +22,7 @@ func (a *App) showCatalog(c echo.Context) error {
 
 // showProduct renders one active product.
 func (a *App) showProduct(c echo.Context) error {
-	p, err := models.ProductBySlug(c.Request().Context(), a.db.DB, c.Param("slug"))
+	p, err := a.productBySlug(c.Request().Context(), c.Param("slug"))
 	if errors.Is(err, models.ErrNotFound) {
 		return echo.NewHTTPError(http.StatusNotFound, "We couldn't find that product. It may be sold out or no longer available.")
 	}

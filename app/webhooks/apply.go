@@ -33,8 +33,8 @@ var Handled = []string{
 
 // Apply applies a stored event and returns its inbox outcome (applied or ignored).
 func (a *Applier) Apply(ctx context.Context, row models.WebhookEvent) (string, error) {
-	var ev stripe.Event
-	if err := json.Unmarshal([]byte(row.Payload), &ev); err != nil {
+	ev, err := decodeEvent([]byte(row.Payload))
+	if err != nil {
 		return "", fmt.Errorf("decode event: %w", err)
 	}
 	if ev.Data == nil {

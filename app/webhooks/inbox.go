@@ -41,8 +41,11 @@ type Inbox struct {
 // Receive verifies the signature (with Stripe's default tolerance) and the API release train, then stores the
 // event once. It reports whether the event is a duplicate.
 func (in *Inbox) Receive(ctx context.Context, payload []byte, signature string) (duplicate bool, err error) {
-	ev, err := webhook.ConstructEventWithOptions(payload, signature, in.Secret,
-		webhook.ConstructEventOptions{IgnoreAPIVersionMismatch: true})
+	var ev stripe.Event
+	err = webhook.ValidatePayload(payload, signature, in.Secret) // Stripe's default tolerance
+	if err == nil {
+		ev, err = decodeEvent(payload)
+	}
 	if err != nil {
 		in.Metrics.rejected.WithLabelValues("signature").Inc()
 		in.Log.WarnContext(ctx, "webhook refused: bad signature", "reason", signatureReason(err))
