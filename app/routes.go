@@ -36,6 +36,8 @@ func (a *App) routes(e *echo.Echo) {
 	web.POST("/checkout/confirm", a.confirmCheckout, bodyLimit("16K"), a.confirmLimit())
 	web.GET("/checkout/complete", a.completeCheckout)
 	web.GET("/orders/:number", a.showOrder)
+	e.GET("/images/:id", a.showImage) // uploaded product images: public, cached for good
+	e.HEAD("/images/:id", a.showImage)
 
 	// Account. Sign-up and sign-in share one per-IP limit.
 	signIn := signInLimit()
@@ -52,12 +54,32 @@ func (a *App) routes(e *echo.Echo) {
 	web.POST("/admin/login", a.adminLogin, signInLimit())
 	web.POST("/admin/logout", a.adminLogout)
 	admin := web.Group("/admin", a.requireAdmin)
-	admin.GET("", a.adminHome)
+	admin.GET("", a.showDashboard)
+	admin.GET("/orders", a.listOrders)
+	admin.GET("/orders.csv", a.exportOrdersCSV)
+	admin.GET("/orders/:id", a.showAdminOrder)
+	admin.POST("/orders/:id/refund", a.refundOrder)
+	admin.GET("/products", a.listProducts)
+	admin.GET("/products/new", a.newProduct)
+	admin.GET("/products/:id/edit", a.editProduct)
+	admin.POST("/products/:id/deactivate", a.deactivateProduct)
+	admin.GET("/discounts", a.listDiscounts)
+	admin.GET("/discounts/new", a.newDiscount)
+	admin.POST("/discounts", a.createDiscount)
+	admin.GET("/discounts/:id/edit", a.editDiscount)
+	admin.POST("/discounts/:id", a.updateDiscount)
+	admin.POST("/discounts/:id/deactivate", a.deactivateDiscount)
+	// The product forms carry an image (up to 2 MiB), above the 1 MiB limit of `web`: the same guards in the
+	// same order (CSRF, then requireAdmin), under their own body limit.
+	e.POST("/admin/products", a.createProduct, uploadLimit, a.csrf(), a.requireAdmin)
+	e.POST("/admin/products/:id", a.updateProduct, uploadLimit, a.csrf(), a.requireAdmin)
 
 	// Admin JSON API: an admin session (CSRF checked) or Authorization: Bearer ADMIN_API_TOKEN (no CSRF:
 	// a program, not a browser). Unknown /admin/api paths answer 401 before 404.
 	api := e.Group("/admin/api", bodyLimit("1M"), a.requireAdminAPI, a.csrfUnlessBearer())
 	api.GET("/ping", a.adminAPIPing) // {"ok":true}: checks a token or session
+	api.GET("/orders", a.apiListOrders)
+	api.GET("/orders/:id", a.apiShowOrder)
 
 	// Stripe: no session, no CSRF (Stripe signs the event instead), its own 64 KiB limit.
 	e.POST("/webhooks/stripe", a.receiveStripeEvent)

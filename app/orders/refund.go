@@ -1,0 +1,89 @@
+package orders
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/storefront/storefront/models"
+)
+
+// KindRefundRequested is the timeline entry of a refund an admin asked Stripe for.
+const KindRefundRequested = "refund.requested"
+
+// Refundable is what may still be refunded: the total less what is refunded and what is on its way.
+func Refundable(o models.Order) int64 {
+	return max(0, o.Total-o.RefundedAmount-o.RefundPending)
+}
+
+// CanRefund reports whether an order's status allows a refund from the admin.
+func CanRefund(status string) bool {
+	return status == models.StatusPaid || status == models.StatusPartiallyRefunded
+}
+
+// RefundFailed reports whether a Stripe refund status means no money goes back (failed or canceled).
+func RefundFailed(status string) bool { return status == "failed" || status == "canceled" }
+
+// RefundMade is a refund Stripe accepted, to be recorded on its order.
+type RefundMade struct {
+	Seq            int
+	StripeRefundID string
+	Amount         int64
+	Status         string
+	// ChargeRefunded is the charge's cumulative amount_refunded right after this refund (0 if unknown).
+	ChargeRefunded int64
+	AdminID        string
+	AdminEmail     string
+}
+
+// RecordRefund records a refund on its order in one transaction: the refund row, refund_pending raised by the
+// amount, and a refund.requested timeline entry. The status does not change here: the charge.refunded webhook
+// moves it (through Apply, which also lowers refund_pending). It reports false when the refund was already
+// recorded (the same form sent twice gets the same refund back from Stripe).
+//
+// The webhook may be applied before this runs. Then the order's refunded_amount already counts this refund, and
+// adding it to refund_pending would leave it pending forever; so only the part the order does not yet count as
+// refunded is added.
+func RecordRefund(ctx context.Context, db *gorm.DB, orderID string, r RefundMade) (bool, error) {
+	recorded := false
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		o, err := LockOrder(ctx, tx, orderID)
+		if err != nil {
+			return err
+		}
+		row := models.Refund{OrderID: o.ID, Seq: r.Seq, StripeRefundID: r.StripeRefundID, Amount: r.Amount, Status: r.Status}
+		if r.AdminID != "" {
+			row.AdminID = &r.AdminID
+		}
+		res := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "stripe_refund_id"}}, DoNothing: true}).Create(&row)
+		if res.Error != nil {
+			return fmt.Errorf("record refund: %w", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return nil // already recorded
+		}
+		pending := r.Amount
+		switch {
+		case RefundFailed(r.Status):
+			pending = 0 // nothing is on its way to the customer
+		case r.ChargeRefunded > 0:
+			pending = min(r.Amount, max(0, r.ChargeRefunded-o.RefundedAmount))
+		}
+		if pending > 0 {
+			if err := tx.Model(&models.Order{}).Where("id = ?", o.ID).
+				Update("refund_pending", gorm.Expr("refund_pending + ?", pending)).Error; err != nil {
+				return fmt.Errorf("update order: %w", err)
+			}
+		}
+		detail := []string{fmt.Sprintf("amount=%d", r.Amount), "refund=" + r.StripeRefundID, "refund_status=" + r.Status}
+		if r.AdminEmail != "" {
+			detail = append(detail, "by="+r.AdminEmail)
+		}
+		recorded = true
+		return AddEvent(ctx, tx, o.ID, SourceAdmin, "", KindRefundRequested, o.Status, o.Status, strings.Join(detail, " "))
+	})
+	return recorded, err
+}
