@@ -261,11 +261,6 @@ func (a *App) adminLogout(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/admin/login")
 }
 
-// adminHome sends /admin to the orders list.
-func (a *App) adminHome(c echo.Context) error {
-	return c.Redirect(http.StatusSeeOther, "/admin/orders")
-}
-
 // adminAPIPing answers {"ok":true} to an admin: a way to check that a token or session works.
 func (a *App) adminAPIPing(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]bool{"ok": true})

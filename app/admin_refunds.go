@@ -87,7 +87,7 @@ func (a *App) refundOrder(c echo.Context) error {
 	if re.Charge != nil {
 		made.ChargeRefunded = re.Charge.AmountRefunded
 	}
-	if adm, ok := c.Get(ctxAdmin).(models.Admin); ok {
+	if adm, ok := a.currentAdmin(c); ok {
 		made.AdminID, made.AdminEmail = adm.ID, adm.Email
 	}
 	recorded, err := orders.RecordRefund(ctx, a.db.DB, o.ID, made)

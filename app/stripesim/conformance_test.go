@@ -10,7 +10,7 @@ import (
 
 // ids carries the objects one step makes to the steps after it.
 type ids struct {
-	customer, token, token2, pi, pi2, pi3, pm, charge, refund, event string
+	customer, token, pi, pi2, pi3, pm, charge, refund, event string
 }
 
 // conformanceStep is one request shape the storefront sends.
