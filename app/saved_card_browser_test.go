@@ -72,9 +72,15 @@ func TestBrowserSavedCardForTheReturningShopperOnly(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`#shipping-address-city`), "San Francisco"),
 		chromedp.SendKeys(chromedp.CSS(`#shipping-address-postal-code`), "94111"),
 		chromedp.Click(chromedp.CSS(`#payment-element .sim-pe-saved input[type=radio]`)),
-		chromedp.Click(chromedp.CSS(`#submit`)),
 	)
 	if err != nil {
+		t.Fatal(err)
+	}
+	// Picking the saved card is detected (the element's change event): the button names the card.
+	if pay, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`#pay-amount`))); !strings.Contains(pay, "Visa •••• 4242") {
+		t.Errorf("pay button %q does not name the saved card", pay)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#submit`))); err != nil {
 		t.Fatal(err)
 	}
 	waitOrderStatus(t, ctx, "Paid")

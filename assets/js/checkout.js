@@ -141,11 +141,25 @@
       submitButton.disabled = false;
     });
     paymentElement.on('change', function (event) {
-      // A saved method picked in the element arrives as value.payment_method.
+      // A saved method picked in the element arrives as value.payment_method: say on the button which card
+      // will be charged, so a returning shopper knows before paying.
       savedMethod = event.value && event.value.payment_method ? event.value.payment_method : null;
+      showPayLabel();
       if (event.complete) errorBox.textContent = '';
     });
     paymentElement.mount('#payment-element');
+  }
+
+  // showPayLabel puts the amount on the pay button, and the saved card when one is picked.
+  function showPayLabel() {
+    var card = savedMethod && savedMethod.card;
+    payAmount.textContent = formatAmount(amount) + (card ? ' with ' + brandName(card.brand) + ' •••• ' + card.last4 : '');
+    submitButton.dataset.savedMethod = savedMethod ? savedMethod.id : '';
+  }
+
+  function brandName(brand) {
+    var names = { visa: 'Visa', mastercard: 'Mastercard', amex: 'American Express', discover: 'Discover' };
+    return names[brand] || 'card';
   }
 
   // --- discount codes ---------------------------------------------------------------------------
@@ -165,7 +179,7 @@
     amount = res.data.amount;
     if (elements) elements.update({ amount: amount });
     summary.innerHTML = res.data.summary_html;
-    payAmount.textContent = formatAmount(amount);
+    showPayLabel();
     discountNote(res.data.discount ? 'Discount ' + res.data.discount.code + ' applied.' : 'Discount removed.', false);
     if (res.data.discount) discountForm.reset();
   }
