@@ -44,14 +44,9 @@ func (in DiscountInput) Parse(currency string) (Discount, FieldErrors) {
 		}
 		d.PercentOff = n
 	case DiscountFixed:
-		amount, err := ParseMoney(in.AmountOff, currency)
-		switch {
-		case err != nil:
-			errs["amount_off"] = err.Error()
-		case amount <= 0:
-			errs["amount_off"] = "Enter an amount above zero."
-		case amount > MaxPrice(currency):
-			errs["amount_off"] = "Enter an amount of at most " + FormatMoney(MaxPrice(currency), currency) + "."
+		amount, msg := parsePositiveMoney(in.AmountOff, currency, "an amount")
+		if msg != "" {
+			errs["amount_off"] = msg
 		}
 		d.AmountOff = amount
 	default:

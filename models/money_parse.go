@@ -100,3 +100,18 @@ func IsMoneyError(err error) bool {
 	var me *MoneyError
 	return errors.As(err, &me)
 }
+
+// parsePositiveMoney parses an amount a person typed that must be above zero and at most MaxPrice; msg says
+// what to fix ("" when the amount is good). what names the amount with its article, e.g. "a price".
+func parsePositiveMoney(raw, currency, what string) (amount int64, msg string) {
+	amount, err := ParseMoney(raw, currency)
+	switch {
+	case err != nil:
+		return amount, err.Error()
+	case amount <= 0:
+		return amount, "Enter " + what + " above zero."
+	case amount > MaxPrice(currency):
+		return amount, "Enter " + what + " of at most " + FormatMoney(MaxPrice(currency), currency) + "."
+	}
+	return amount, ""
+}

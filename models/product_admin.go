@@ -69,14 +69,9 @@ func (in ProductInput) Parse(currency string) (Product, FieldErrors) {
 	if utf8.RuneCountInString(p.Description) > MaxProductDescriptionLength {
 		errs["description"] = fmt.Sprintf("Use at most %d characters for the description.", MaxProductDescriptionLength)
 	}
-	price, err := ParseMoney(in.Price, currency)
-	switch {
-	case err != nil:
-		errs["price"] = err.Error()
-	case price <= 0:
-		errs["price"] = "Enter a price above zero."
-	case price > MaxPrice(currency):
-		errs["price"] = "Enter a price of at most " + FormatMoney(MaxPrice(currency), currency) + "."
+	price, msg := parsePositiveMoney(in.Price, currency, "a price")
+	if msg != "" {
+		errs["price"] = msg
 	}
 	p.Price = price
 	stock, err := strconv.ParseInt(strings.TrimSpace(in.Stock), 10, 64)
