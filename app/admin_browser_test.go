@@ -68,8 +68,18 @@ func TestBrowserAdminSignsInFindsAnOrderAndRefundsIt(t *testing.T) {
 	shot("orders")
 
 	do(chromedp.SendKeys(chromedp.CSS(`#f-q`), strings.ToLower(o.Number)),
-		chromedp.Click(chromedp.CSS(`form.toolbar button[type=submit]`)),
-		chromedp.WaitVisible(chromedp.CSS(`table[data-testid="orders"] a[href="/admin/orders/`+o.ID+`"]`)),
+		chromedp.Click(chromedp.CSS(`form.toolbar button[type=submit]`)))
+	// The unfiltered list shows the order too: wait for the search's page before touching its links.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		loc, err := chromedp.Run(ctx, chromedp.Location())
+		if err == nil && strings.Contains(loc, "q=") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the search did not load: %q %v", loc, err)
+		}
+	}
+	do(chromedp.WaitVisible(chromedp.CSS(`table[data-testid="orders"] a[href="/admin/orders/`+o.ID+`"]`)),
 		chromedp.Click(chromedp.CSS(`a[href="/admin/orders/`+o.ID+`"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`form[action="/admin/orders/`+o.ID+`/refund"]`)))
 	if status := text(`[data-testid="order-status"]`); status != "Paid" {
