@@ -144,12 +144,5 @@ func SaveDiscount(ctx context.Context, db *gorm.DB, d *Discount) error {
 
 // DeactivateDiscount stops a code from being accepted; orders that used it keep it.
 func DeactivateDiscount(ctx context.Context, db *gorm.DB, id string) error {
-	if !ValidID(id) {
-		return ErrNotFound
-	}
-	res := db.WithContext(ctx).Model(&Discount{}).Where("id = ?", id).Updates(map[string]any{"active": false, "updated_at": db.NowFunc()})
-	if res.Error == nil && res.RowsAffected == 0 {
-		return ErrNotFound
-	}
-	return res.Error
+	return deactivate(ctx, db, &Discount{}, id)
 }

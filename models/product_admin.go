@@ -150,10 +150,15 @@ func SaveProduct(ctx context.Context, db *gorm.DB, p *Product, img *ProductImage
 
 // DeactivateProduct takes a product off the shop; it stays in orders and in the admin.
 func DeactivateProduct(ctx context.Context, db *gorm.DB, id string) error {
+	return deactivate(ctx, db, &Product{}, id)
+}
+
+// deactivate sets active = false on the row of model's table with that id; ErrNotFound when there is none.
+func deactivate(ctx context.Context, db *gorm.DB, model any, id string) error {
 	if !ValidID(id) {
 		return ErrNotFound
 	}
-	res := db.WithContext(ctx).Model(&Product{}).Where("id = ?", id).Updates(map[string]any{"active": false, "updated_at": db.NowFunc()})
+	res := db.WithContext(ctx).Model(model).Where("id = ?", id).Updates(map[string]any{"active": false, "updated_at": db.NowFunc()})
 	if res.Error == nil && res.RowsAffected == 0 {
 		return ErrNotFound
 	}
