@@ -71,26 +71,19 @@ func run(args []string, stdout, stderr io.Writer) error {
 	case "reconcile":
 		return runReconcile(ctx, cfg, log, stdout)
 	case "migrate":
-		db, err := models.Open(ctx, cfg.DatabaseURL)
+		db, v, err := openMigrated(ctx, cfg.DatabaseURL)
 		if err != nil {
 			return err
 		}
 		defer db.Close()
-		v, err := db.Migrate(ctx)
-		if err != nil {
-			return err
-		}
 		fmt.Fprintf(stdout, "database at migration version %d\n", v)
 		return nil
 	case "seed":
-		db, err := models.Open(ctx, cfg.DatabaseURL)
+		db, _, err := openMigrated(ctx, cfg.DatabaseURL)
 		if err != nil {
 			return err
 		}
 		defer db.Close()
-		if _, err := db.Migrate(ctx); err != nil {
-			return err
-		}
 		n, err := models.SeedDemoCatalog(ctx, db.DB)
 		if err != nil {
 			return err
@@ -105,6 +98,20 @@ func run(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprint(stderr, usage)
 		return fmt.Errorf("unknown command %q", cmd)
 	}
+}
+
+// openMigrated opens DATABASE_URL and applies pending migrations, returning the schema version.
+func openMigrated(ctx context.Context, databaseURL string) (*models.DB, int64, error) {
+	db, err := models.Open(ctx, databaseURL)
+	if err != nil {
+		return nil, 0, err
+	}
+	v, err := db.Migrate(ctx)
+	if err != nil {
+		db.Close()
+		return nil, 0, err
+	}
+	return db, v, nil
 }
 
 // loadConfig reads .env (when present; the environment wins) and validates the settings.

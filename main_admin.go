@@ -66,14 +66,11 @@ func runAdmin(ctx context.Context, args []string, stdin io.Reader, stdout io.Wri
 	if err != nil {
 		return err
 	}
-	db, err := models.Open(ctx, cfg.DatabaseURL)
+	db, _, err := openMigrated(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if _, err := db.Migrate(ctx); err != nil {
-		return err
-	}
 	created, err := models.UpsertAdmin(ctx, db.DB, addr, password)
 	if err != nil {
 		return fmt.Errorf("admin create: %w", err)
