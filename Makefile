@@ -35,6 +35,7 @@ lint: ## gofmt and go vet
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
 	$(GO) vet ./...
 
-bench: build ## Go benchmarks of the hot paths, then the load run against bin/storefront (a few minutes; README, Performance)
+bench: $(TEMPL_GO) ## Go benchmarks of the hot paths, then the load run (a few minutes; bench/README.md)
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 -timeout 20m ./...
-	$(GO) run ./bench/loadtest -bin $(BIN)
+	$(GO) build -tags bench -o bin/storefront-bench .
+	$(GO) run ./bench/loadtest -bin bin/storefront-bench
