@@ -31,10 +31,14 @@ test: ## run the whole suite (SQLite; PostgreSQL too when TEST_POSTGRES_URL is s
 test-postgres: ## run the database-backed suites on PostgreSQL (needs TEST_POSTGRES_URL)
 	TEST_DB=postgres $(GO) test -count=1 -timeout 12m ./app/... ./models/...
 
-lint: ## gofmt and go vet
-	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
+lint: ## gofmt, go vet, go mod tidy -diff and staticcheck (pinned in go.mod); fails on any finding
+	@out=$$(gofmt -l $$(git ls-files '*.go')); test -z "$$out" || { echo "gofmt would change:" $$out >&2; exit 1; }
 	$(GO) vet ./...
+	$(GO) vet -tags bench ./app/
+	$(GO) mod tidy -diff
+	$(GO) tool staticcheck ./...
 
-bench: build ## Go benchmarks of the hot paths, then the load run against bin/storefront (a few minutes; README, Performance)
+bench: $(TEMPL_GO) ## Go benchmarks of the hot paths, then the load run (a few minutes; bench/README.md)
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 -timeout 20m ./...
-	$(GO) run ./bench/loadtest -bin $(BIN)
+	$(GO) build -tags bench -o bin/storefront-bench .
+	$(GO) run ./bench/loadtest -bin bin/storefront-bench

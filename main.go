@@ -1,4 +1,5 @@
-// Command storefront is the whole shop in one binary: serve (default), migrate, seed, stripe-sim.
+// Command storefront is the whole shop in one binary: serve (default), migrate, seed, admin, doctor, reconcile,
+// stripe-sim.
 package main
 
 import (
@@ -8,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"os/signal"
 	"slices"
@@ -140,7 +142,7 @@ func serve(ctx context.Context, cfg app.Config, log *slog.Logger, args []string)
 		return err
 	}
 	defer a.Close()
-	if slices.Contains(args, "--bench-ceiling") { // hidden: for make bench only (README, Performance)
+	if slices.Contains(args, "--bench-ceiling") { // hidden: binaries built with -tags bench only (bench/README.md)
 		if err := a.EnableBenchCeiling(); err != nil {
 			return err
 		}
@@ -151,7 +153,7 @@ func serve(ctx context.Context, cfg app.Config, log *slog.Logger, args []string)
 
 // redactDSN hides the password of a database URL for logs.
 func redactDSN(dsn string) string {
-	if u, err := parseURL(dsn); err == nil && u.User != nil {
+	if u, err := url.Parse(dsn); err == nil && u.User != nil {
 		return u.Redacted()
 	}
 	return dsn

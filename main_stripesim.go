@@ -6,13 +6,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/url"
 
 	"github.com/storefront/storefront/app"
 	"github.com/storefront/storefront/app/stripesim"
 )
-
-func parseURL(s string) (*url.URL, error) { return url.Parse(s) }
 
 // runStripeSim runs the offline Stripe simulator on its own port, with its try-it page at /__stripe/.
 func runStripeSim(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -35,27 +32,5 @@ func runStripeSim(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fmt.Fprintf(stdout, "Stripe simulator: try it at http://localhost:%d%s/ (STRIPE_API_BASE=http://localhost:%d)\n", *port, app.SimBasePath, *port)
 	fmt.Fprintf(stdout, "keys: %s / %s; webhooks signed with %s\n", app.SimSecretKey, app.SimPublishableKey, *secret)
 	<-ctx.Done()
-	return nil
-}
-
-// runReconcile settles stuck orders once and prints what it did.
-func runReconcile(ctx context.Context, cfg app.Config, log *slog.Logger, stdout io.Writer) error {
-	if cfg.Simulated {
-		fmt.Fprintln(stdout, "note: the simulator keeps its state in the serving process; this run sees a fresh simulator")
-	}
-	a, err := app.New(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	rep, err := a.Reconciler().RunOnce(ctx)
-	if err != nil {
-		return err
-	}
-	if _, err := a.Worker().Drain(ctx); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "recovered %d events, checked %d stuck orders, settled %d, abandoned %d, errors %d\n",
-		rep.Recovered, rep.Checked, rep.Settled, rep.Abandoned, rep.Errors)
 	return nil
 }

@@ -1,3 +1,5 @@
+//go:build bench
+
 package app
 
 import (
@@ -15,8 +17,9 @@ const BenchCeilingPath = "/__bench/ceiling"
 // catalog page, rendered once now, through the same middleware as the shop's pages (request id, access log,
 // recovery, metrics, security headers, gzip, body limit, CSRF) but with no database and no template. What the
 // catalog reaches relative to it is the share of the framework's throughput that our own work leaves.
-// Only the hidden `storefront serve --bench-ceiling` flag calls it (used by `make bench`); it is never part of
-// the normal route table. Call it before Serve.
+// It exists only in a binary built with `-tags bench` (as `make bench` builds bin/storefront-bench), where the
+// hidden `storefront serve --bench-ceiling` flag calls it; it is never part of the normal route table. Call it
+// before Serve.
 func (a *App) EnableBenchCeiling() error {
 	rec := httptest.NewRecorder()
 	a.echo.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))

@@ -157,7 +157,7 @@ func LoadConfig(lookup func(string) (string, bool)) (Config, error) {
 	return c, nil
 }
 
-// loadStripe reads the Stripe settings and applies the go-live guards of DESIGN.md.
+// loadStripe reads the Stripe settings and refuses the unsafe combinations listed in README.md, "Settings".
 func (c *Config) loadStripe(get func(string, string) string) error {
 	c.StripeSecretKey = get("STRIPE_SECRET_KEY", "")
 	c.StripePublishableKey = get("STRIPE_PUBLISHABLE_KEY", "")

@@ -30,7 +30,7 @@ type Server struct {
 	Logs *LogBuffer
 }
 
-// Options changes the settings of the app under test (environment names of DESIGN.md).
+// Options changes the settings of the app under test (the environment names of README.md, "Settings").
 type Options struct {
 	Env map[string]string
 	// Tune changes settings that are not environment variables (limits, timeouts).

@@ -14,6 +14,7 @@ import (
 
 	"github.com/storefront/storefront/app/doctor"
 	"github.com/storefront/storefront/app/stripesim"
+	"github.com/storefront/storefront/app/stripesim/stripemocktest"
 	"github.com/storefront/storefront/app/webhooks"
 )
 
@@ -72,7 +73,7 @@ func TestDoctorAgainstTheSimulatorPassesEveryRequiredCheck(t *testing.T) {
 }
 
 func TestDoctorAgainstStripeMock(t *testing.T) {
-	base := stripesim.StartStripeMock(t)
+	base := stripemocktest.Start(t)
 	checks := doctor.Run(t.Context(), doctor.Inputs{SecretKey: "sk_test_123", PublishableKey: "pk_test_123",
 		WebhookSecret: "whsec_123", BaseURL: "http://localhost:4242", Stripe: client("sk_test_123", base),
 		HandledEvents: webhooks.Handled, MigrationsPending: current})

@@ -11,7 +11,8 @@ import (
 	"github.com/stripe/stripe-go/v82"
 )
 
-// Outcome is what a failed Stripe call means for the shop (DESIGN.md, "Stripe errors").
+// Outcome is what a failed Stripe call means for the shop: what the shopper sees, whether the order changes,
+// how it is logged (README.md, "How payments work").
 type Outcome string
 
 // Outcomes of a failed call.

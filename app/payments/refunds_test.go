@@ -7,13 +7,13 @@ import (
 	"testing"
 
 	"github.com/storefront/storefront/app/payments"
-	"github.com/storefront/storefront/app/stripesim"
+	"github.com/storefront/storefront/app/stripesim/stripemocktest"
 )
 
 // TestRefundRequestConformsToStripesSpec sends the refund request to stripe-mock, which validates every
 // parameter against Stripe's OpenAPI spec (payment_intent, amount, reason, metadata, expand).
 func TestRefundRequestConformsToStripesSpec(t *testing.T) {
-	base := stripesim.StartStripeMock(t)
+	base := stripemocktest.Start(t)
 	c := payments.New(payments.Options{SecretKey: "sk_test_123", APIBase: base}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	re, err := c.Refund(t.Context(), payments.RefundRequest{OrderID: "01ARZ3NDEKTSV4RRFFQ69G5FAV", OrderNumber: "SF-TEST",
 		PaymentIntentID: "pi_123", Amount: 1250, Seq: 1})

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/stripe/stripe-go/v82"
+
+	"github.com/storefront/storefront/app/stripesim/stripemocktest"
 )
 
 // ids carries the objects one step makes to the steps after it.
@@ -260,7 +262,7 @@ func runSteps(t *testing.T, base, key string) {
 }
 
 func TestConformanceWithStripeMock(t *testing.T) {
-	runSteps(t, StartStripeMock(t), "sk_test_123")
+	runSteps(t, stripemocktest.Start(t), "sk_test_123")
 }
 
 func TestSimulatorAcceptsEveryConformanceStep(t *testing.T) {

@@ -137,7 +137,7 @@ func TestThreeDSecure(t *testing.T) {
 				t.Error("publishable view shows metadata")
 			}
 			got, err := e.client.V1PaymentIntents.Retrieve(testCtx(t), pi.ID, &stripe.PaymentIntentRetrieveParams{
-				Params: stripe.Params{Expand: []*string{stripe.String("latest_charge")}}})
+				Expand: []*string{stripe.String("latest_charge")}})
 			if err != nil {
 				t.Fatal(err)
 			}

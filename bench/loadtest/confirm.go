@@ -74,7 +74,7 @@ func runConfirm(ctx context.Context, bin string, cfg config) confirmResult {
 	go srv.Serve(ln)
 	defer srv.Close()
 	simBase := "http://" + ln.Addr().String()
-	c, err := startChild(ctx, bin, childOptions{env: map[string]string{
+	c, products, err := startStockedChild(ctx, bin, childOptions{env: map[string]string{
 		"STRIPE_SECRET_KEY": "sk_test_simulator", "STRIPE_PUBLISHABLE_KEY": "pk_test_simulator", "STRIPE_API_BASE": simBase}})
 	if err != nil {
 		r.err = err
@@ -82,15 +82,6 @@ func runConfirm(ctx context.Context, bin string, cfg config) confirmResult {
 	}
 	defer c.stop()
 	ts.sim.SetWebhookURL(c.base + "/webhooks/stripe")
-	if err := raiseStock(ctx, c); err != nil {
-		r.err = err
-		return r
-	}
-	products, err := productIDs(c.base)
-	if err != nil {
-		r.err = err
-		return r
-	}
 	n := int(cfg.duration.Seconds()*float64(cfg.confirmRate)) + 1
 	shoppers, err := prepareShoppers(ctx, c.base, simBase, products, n)
 	if err != nil {

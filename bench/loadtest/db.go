@@ -16,3 +16,22 @@ func raiseStock(ctx context.Context, c *child) error {
 	_, err = db.ExecContext(ctx, "UPDATE products SET stock = 1000000")
 	return err
 }
+
+// startStockedChild starts a child for the runs that buy (confirm, mixed): every product gets a million units and
+// the ids of the catalog's products are read. On failure the child is stopped.
+func startStockedChild(ctx context.Context, bin string, o childOptions) (*child, []string, error) {
+	c, err := startChild(ctx, bin, o)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := raiseStock(ctx, c); err != nil {
+		c.stop()
+		return nil, nil, err
+	}
+	products, err := productIDs(c.base)
+	if err != nil {
+		c.stop()
+		return nil, nil, err
+	}
+	return c, products, nil
+}

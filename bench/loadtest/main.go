@@ -1,9 +1,11 @@
 // Command loadtest is the load run of `make bench`: it starts the real storefront binary as a child process on
 // a free loopback port (temporary SQLite database, built-in Stripe simulator), drives it with the vegeta
-// library, and prints one Markdown table of what it measured against the targets of the Performance section of
-// README.md. It asserts nothing: numbers are measured, and read by people.
+// library, and prints one Markdown table of what it measured against the targets in bench/README.md. It
+// asserts nothing: numbers are measured, and read by people.
 //
-//	go build -o bin/storefront . && go run ./bench/loadtest -bin bin/storefront
+//	go build -tags bench -o bin/storefront-bench . && go run ./bench/loadtest -bin bin/storefront-bench
+//
+// The binary is built with -tags bench so that it has the ceiling of part 1 (`serve --bench-ceiling`).
 package main
 
 import (
@@ -39,7 +41,7 @@ var childEnv = map[string]string{}
 func main() {
 	var cfg config
 	var parts string
-	flag.StringVar(&cfg.bin, "bin", "bin/storefront", "the storefront binary to run")
+	flag.StringVar(&cfg.bin, "bin", "bin/storefront-bench", "the storefront binary to run (built with -tags bench)")
 	flag.DurationVar(&cfg.duration, "duration", 6*time.Second, "length of each timed load run")
 	flag.IntVar(&cfg.conns, "conns", 64, "connections (and vegeta workers) at most")
 	flag.IntVar(&cfg.confirmRate, "confirm-rate", 100, "checkout confirms per second in part 3")
@@ -61,7 +63,7 @@ func main() {
 		cfg.parts[strings.TrimSpace(p)] = true
 	}
 	if _, err := os.Stat(cfg.bin); err != nil {
-		fmt.Fprintf(os.Stderr, "loadtest: %v (build it first: go build -o %s .)\n", err, cfg.bin)
+		fmt.Fprintf(os.Stderr, "loadtest: %v (build it first: go build -tags bench -o %s .)\n", err, cfg.bin)
 		os.Exit(1)
 	}
 	cfg.bin, _ = filepath.Abs(cfg.bin) // children run in their own directories

@@ -41,21 +41,12 @@ var mixedCycle = []string{
 // with the in-process simulator (whose own webhooks for every payment arrive during the run, too).
 func runMixed(ctx context.Context, bin string, cfg config) mixedResult {
 	r := mixedResult{byKind: map[string]*stats{}}
-	c, err := startChild(ctx, bin, childOptions{})
+	c, products, err := startStockedChild(ctx, bin, childOptions{})
 	if err != nil {
 		r.err = err
 		return r
 	}
 	defer c.stop()
-	if err := raiseStock(ctx, c); err != nil {
-		r.err = err
-		return r
-	}
-	products, err := productIDs(c.base)
-	if err != nil {
-		r.err = err
-		return r
-	}
 	page, _, err := get(http.DefaultClient, c.base+"/")
 	if err != nil {
 		r.err = err

@@ -1,4 +1,5 @@
-package stripesim
+// Package stripemocktest starts stripe-mock for tests that check request shapes against Stripe's OpenAPI spec.
+package stripemocktest
 
 import (
 	"bufio"
@@ -12,12 +13,10 @@ import (
 	"time"
 )
 
-// StartStripeMock builds and starts stripe-mock (the module's tool, which
-// validates requests against Stripe's OpenAPI spec) on a free loopback
-// port for the test, stops it at cleanup, and returns the API base for
-// stripe-go's BackendConfig.URL. Without Go or stripe-mock the test is
-// skipped with a notice, or fails when CI=true.
-func StartStripeMock(t testing.TB) (apiBase string) {
+// Start builds and starts stripe-mock (the module's tool, which validates requests against Stripe's OpenAPI
+// spec) on a free loopback port for the test, stops it at cleanup, and returns the API base for stripe-go's
+// BackendConfig.URL. Without Go or stripe-mock the test is skipped with a notice, or fails when CI=true.
+func Start(t testing.TB) (apiBase string) {
 	t.Helper()
 	unavailable := func(format string, args ...any) {
 		t.Helper()
