@@ -77,11 +77,16 @@ func newWithDB(ctx context.Context, cfg Config, log *slog.Logger, db *models.DB)
 		log.Info("seeded demo catalog", "products", n)
 	}
 	if cfg.AdminEmail != "" {
-		created, err := models.UpsertAdmin(ctx, db.DB, cfg.AdminEmail, cfg.AdminPassword)
+		// Only a missing admin is created: a restart never undoes `admin create` or lifts a lock.
+		created, err := models.CreateAdminIfMissing(ctx, db.DB, cfg.AdminEmail, cfg.AdminPassword)
 		if err != nil {
 			return nil, fmt.Errorf("ADMIN_EMAIL: %w", err)
 		}
-		log.Info("admin from ADMIN_EMAIL ready", "created", created)
+		if created {
+			log.Info("admin from ADMIN_EMAIL created")
+		} else {
+			log.Info("admin from ADMIN_EMAIL exists; ADMIN_PASSWORD is applied only when creating it (change it with: storefront admin create)")
+		}
 	}
 	as, err := assets.New()
 	if err != nil {
