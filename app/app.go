@@ -89,6 +89,13 @@ func newWithDB(ctx context.Context, cfg Config, log *slog.Logger, db *models.DB)
 		}
 	}
 	as, err := assets.New()
+	if cfg.AssetsDir != "" {
+		as, err = assets.FromDir(cfg.AssetsDir)
+		if err != nil {
+			return nil, fmt.Errorf("ASSETS_DIR: %w", err)
+		}
+		log.Info("serving assets from disk, not the binary (ASSETS_DIR)", "dir", cfg.AssetsDir)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("load assets: %w", err)
 	}
