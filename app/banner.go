@@ -13,18 +13,30 @@ import (
 // shop, the admin, the simulator's try-it page and the emails are, the test cards and the database. It holds
 // no secret except the password of a demo admin made at this start.
 func (a *App) Banner(ctx context.Context, demo DemoAdmin) (string, error) {
-	admins := demo.Email != ""
-	if !admins {
+	st := bannerAdmins{demoNow: demo}
+	if demo.Email == "" {
 		var err error
-		if admins, err = models.AnyAdmin(ctx, a.db.DB); err != nil {
+		if st.any, err = models.AnyAdmin(ctx, a.db.DB); err != nil {
 			return "", err
 		}
+		if st.any && demoAdminAllowed(a.cfg) {
+			if st.demoBefore, err = models.AdminExists(ctx, a.db.DB, DemoAdminEmail); err != nil {
+				return "", err
+			}
+		}
 	}
-	return formatBanner(a.cfg, demo, admins), nil
+	return formatBanner(a.cfg, st), nil
+}
+
+// bannerAdmins is what the banner says about signing in to the admin.
+type bannerAdmins struct {
+	demoNow    DemoAdmin // made at this start: its password is shown
+	demoBefore bool      // the demo admin of an earlier start exists (its password was shown then)
+	any        bool
 }
 
 // formatBanner lays the banner out: one label column, one value column.
-func formatBanner(cfg Config, demo DemoAdmin, adminsExist bool) string {
+func formatBanner(cfg Config, admins bannerAdmins) string {
 	var b strings.Builder
 	line := func(label, format string, args ...any) {
 		fmt.Fprintf(&b, "  %-11s %s\n", label, fmt.Sprintf(format, args...))
@@ -42,12 +54,14 @@ func formatBanner(cfg Config, demo DemoAdmin, adminsExist bool) string {
 		line("payments", "Stripe test mode")
 	}
 	line("shop", "%s", base)
-	switch {
+	switch demo := admins.demoNow; {
 	case demo.Email != "":
 		line("admin", "%s/admin  %s / %s (demo admin; password shown only now)", base, demo.Email, demo.Password)
 	case cfg.AdminEmail != "":
 		line("admin", "%s/admin  sign in as ADMIN_EMAIL", base)
-	case adminsExist:
+	case admins.demoBefore:
+		line("admin", "%s/admin  %s (password shown at its first start; new one: storefront admin create --email %[2]s)", base, DemoAdminEmail)
+	case admins.any:
 		line("admin", "%s/admin  sign in as an admin (new password: storefront admin create --email EMAIL)", base)
 	default:
 		line("admin", "%s/admin  no admin yet: storefront admin create --email you@example.com", base)

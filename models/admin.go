@@ -107,19 +107,14 @@ func CreateAdminIfMissing(ctx context.Context, db *gorm.DB, email, password stri
 	if err := ValidateAdminPassword(password); err != nil {
 		return false, err
 	}
-	db = db.WithContext(ctx)
-	var n int64
-	if err := db.Model(&Admin{}).Where("email = ?", email).Count(&n).Error; err != nil {
-		return false, fmt.Errorf("load admin: %w", err)
-	}
-	if n > 0 {
-		return false, nil // no password hashing on every restart
+	if exists, err := AdminExists(ctx, db, email); err != nil || exists {
+		return false, err // no password hashing on every restart
 	}
 	hash, err := HashPassword(password)
 	if err != nil {
 		return false, err
 	}
-	res := db.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "email"}}, DoNothing: true}).
+	res := db.WithContext(ctx).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "email"}}, DoNothing: true}).
 		Create(&Admin{Email: email, PasswordHash: hash})
 	if res.Error != nil {
 		return false, fmt.Errorf("save admin: %w", res.Error)
@@ -128,9 +123,16 @@ func CreateAdminIfMissing(ctx context.Context, db *gorm.DB, email, password stri
 }
 
 // AnyAdmin reports whether at least one admin exists.
-func AnyAdmin(ctx context.Context, db *gorm.DB) (bool, error) {
+func AnyAdmin(ctx context.Context, db *gorm.DB) (bool, error) { return AdminExists(ctx, db, "") }
+
+// AdminExists reports whether the admin with this (normalized) email exists; "" asks for any admin.
+func AdminExists(ctx context.Context, db *gorm.DB, email string) (bool, error) {
+	q := db.WithContext(ctx).Select("id")
+	if email != "" {
+		q = q.Where("email = ?", email)
+	}
 	var a Admin
-	err := db.WithContext(ctx).Select("id").Take(&a).Error
+	err := q.Take(&a).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return false, nil
 	}
