@@ -185,8 +185,12 @@ func (a *App) Config() Config { return a.cfg }
 
 // Serve listens on ln until ctx is done, then lets in-flight requests finish (up to 20 s).
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	handler := http.Handler(a.echo)
+	if a.cfg.BehindTemplProxy {
+		handler = uncompressed(handler)
+	}
 	srv := &http.Server{
-		Handler:           a.echo,
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -213,6 +217,15 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		return err
 	}
 	return nil
+}
+
+// uncompressed asks for identity responses: templ's reload proxy (v0.3.977) closes its output before flushing the
+// gzip stream it re-encodes, so a streamed gzip page would reach the browser empty.
+func uncompressed(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Header.Del("Accept-Encoding")
+		next.ServeHTTP(w, r)
+	})
 }
 
 // Close releases what New opened.

@@ -52,6 +52,9 @@ type Config struct {
 	Live bool
 	// SessionSecretGenerated is true when SESSION_SECRET was unset and a random one was made for this run.
 	SessionSecretGenerated bool
+	// BehindTemplProxy is true under `templ generate --watch` (make dev), which sets TEMPL_DEV_MODE: pages then go
+	// out uncompressed, because templ's reload proxy cannot insert its script into a streamed gzip page.
+	BehindTemplProxy bool
 	// StripeTimeout bounds each HTTP request to Stripe (not a setting: tests shorten it).
 	StripeTimeout time.Duration
 	// InFlightTimeout is how long a confirm may be under way before it counts as lost (not a setting).
@@ -160,6 +163,7 @@ func LoadConfig(lookup func(string) (string, bool)) (Config, error) {
 	if c.AssetsDir != "" && c.Live {
 		return c, bad("ASSETS_DIR", "for development only; unset it with live keys so the embedded, content-hashed assets are served")
 	}
+	c.BehindTemplProxy = get("TEMPL_DEV_MODE", "") == "true"
 	c.StripeTimeout = 30 * time.Second
 	c.InFlightTimeout = 2 * time.Minute
 	c.StuckAfter = 2 * time.Minute

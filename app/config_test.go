@@ -177,3 +177,12 @@ func TestConfigAssetsDirIsForDevelopmentOnly(t *testing.T) {
 		t.Fatalf("live keys with ASSETS_DIR: %v", err)
 	}
 }
+
+func TestConfigKnowsTemplsWatchMode(t *testing.T) {
+	if c, _ := load(nil); c.BehindTemplProxy {
+		t.Error("behind templ's proxy without TEMPL_DEV_MODE")
+	}
+	if c, _ := load(map[string]string{"TEMPL_DEV_MODE": "true"}); !c.BehindTemplProxy {
+		t.Error("TEMPL_DEV_MODE=true not seen")
+	}
+}
