@@ -4,7 +4,7 @@ BIN := bin/storefront
 TEMPL_SRC := $(shell find views -name '*.templ')
 TEMPL_GO := $(TEMPL_SRC:.templ=_templ.go)
 
-.PHONY: run build test test-postgres generate lint bench help
+.PHONY: run dev build test test-postgres generate lint bench help
 .DEFAULT_GOAL := help
 
 help: ## list the targets
@@ -12,6 +12,15 @@ help: ## list the targets
 
 run: build ## build and serve the shop on http://localhost:4242 (simulator, SQLite, demo catalog)
 	./$(BIN) serve
+
+# make dev: templ's watch mode regenerates views, restarts the shop on Go and templ changes and reloads the browser
+# through its proxy (BASE_URL is the proxy); ASSETS_DIR serves CSS and JS from disk, so their edits show on a reload.
+DEV_PORT ?= 4242
+DEV_PROXY_PORT ?= 7331
+dev: ## live reload on http://127.0.0.1:7331 (restarts on Go/templ changes, reloads the browser; CSS/JS read from disk)
+	PORT=$(DEV_PORT) BASE_URL=http://127.0.0.1:$(DEV_PROXY_PORT) ASSETS_DIR=assets \
+	$(GO) tool templ generate --watch --proxy=http://127.0.0.1:$(DEV_PORT) --proxyport=$(DEV_PROXY_PORT) \
+		--log-level=warn --cmd="$(GO) run . serve"
 
 build: $(TEMPL_GO) ## build bin/storefront
 	$(GO) build -o $(BIN) .

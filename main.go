@@ -9,7 +9,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/url"
 	"os"
 	"os/signal"
 	"slices"
@@ -69,7 +68,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	log := app.NewLogger(cfg, stderr)
 	switch cmd {
 	case "serve":
-		return serve(ctx, cfg, log, args)
+		return serve(ctx, cfg, log, args, stderr)
 	case "reconcile":
 		return runReconcile(ctx, cfg, log, stdout)
 	case "migrate":
@@ -131,7 +130,7 @@ func loadConfig() (app.Config, error) {
 	})
 }
 
-func serve(ctx context.Context, cfg app.Config, log *slog.Logger, args []string) error {
+func serve(ctx context.Context, cfg app.Config, log *slog.Logger, args []string, stderr io.Writer) error {
 	ln, err := net.Listen("tcp", net.JoinHostPort("0.0.0.0", strconv.Itoa(cfg.Port)))
 	if err != nil {
 		return fmt.Errorf("PORT: cannot listen on %d (%v); choose a free port", cfg.Port, err)
@@ -147,14 +146,20 @@ func serve(ctx context.Context, cfg app.Config, log *slog.Logger, args []string)
 			return err
 		}
 	}
-	log.Info("serving", "url", cfg.BaseURL, "simulated_payments", cfg.Simulated, "database", redactDSN(cfg.DatabaseURL))
-	return a.Serve(ctx, ln)
-}
-
-// redactDSN hides the password of a database URL for logs.
-func redactDSN(dsn string) string {
-	if u, err := url.Parse(dsn); err == nil && u.User != nil {
-		return u.Redacted()
+	demo, err := a.CreateDemoAdmin(ctx)
+	if err != nil {
+		return err
 	}
-	return dsn
+	if cfg.Simulated && !app.IsLoopbackURL(cfg.BaseURL) {
+		log.Warn("the Stripe simulator is on at a public BASE_URL (STRIPE_SIMULATOR=on): anyone can read and change its payments; for demos only")
+	}
+	log.Info("serving", "url", cfg.BaseURL, "simulated_payments", cfg.Simulated, "database", app.RedactDSN(cfg.DatabaseURL))
+	if cfg.LogFormat == "text" { // JSON logs stay one record per line for machines
+		banner, err := a.Banner(ctx, demo)
+		if err != nil {
+			return err
+		}
+		io.WriteString(stderr, banner)
+	}
+	return a.Serve(ctx, ln)
 }

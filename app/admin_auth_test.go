@@ -48,14 +48,44 @@ func TestAdminFromTheEnvironment(t *testing.T) {
 	adminLogin(visitor(t, first), "boss@example.com", "first-password-1").Expect(t, http.StatusSeeOther)
 	first.Close()
 
-	second := newAccountServer(t, map[string]string{"DATABASE_URL": dbURL, "ADMIN_EMAIL": "boss@example.com", "ADMIN_PASSWORD": "second-password-2"})
-	adminLogin(visitor(t, second), "boss@example.com", "first-password-1").Expect(t, http.StatusUnprocessableEntity)
-	adminLogin(visitor(t, second), "boss@example.com", "second-password-2").Expect(t, http.StatusSeeOther)
-	var n int64
-	second.App.DB().Model(&models.Admin{}).Count(&n)
-	if n != 1 {
-		t.Errorf("%d admins, want 1", n)
-	}
+	t.Run("a restart with another ADMIN_PASSWORD leaves the existing admin's password alone", func(t *testing.T) {
+		second := newAccountServer(t, map[string]string{"DATABASE_URL": dbURL, "ADMIN_EMAIL": "boss@example.com", "ADMIN_PASSWORD": "second-password-2"})
+		adminLogin(visitor(t, second), "boss@example.com", "second-password-2").Expect(t, http.StatusUnprocessableEntity)
+		adminLogin(visitor(t, second), "boss@example.com", "first-password-1").Expect(t, http.StatusSeeOther)
+		var n int64
+		second.App.DB().Model(&models.Admin{}).Count(&n)
+		if n != 1 {
+			t.Errorf("%d admins, want 1", n)
+		}
+		second.Close()
+	})
+
+	t.Run("a restart never undoes admin create", func(t *testing.T) {
+		s := newAccountServer(t, map[string]string{"DATABASE_URL": dbURL})
+		if _, err := models.UpsertAdmin(t.Context(), s.App.DB().DB, "boss@example.com", "changed-password-3"); err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
+		again := newAccountServer(t, map[string]string{"DATABASE_URL": dbURL, "ADMIN_EMAIL": "boss@example.com", "ADMIN_PASSWORD": "first-password-1"})
+		adminLogin(visitor(t, again), "boss@example.com", "first-password-1").Expect(t, http.StatusUnprocessableEntity)
+		adminLogin(visitor(t, again), "boss@example.com", "changed-password-3").Expect(t, http.StatusSeeOther)
+		again.Close()
+	})
+
+	t.Run("a restart does not lift a lockout", func(t *testing.T) {
+		s := newAccountServer(t, map[string]string{"DATABASE_URL": dbURL})
+		until := time.Now().Add(time.Hour).UTC()
+		if err := s.App.DB().Model(&models.Admin{}).Where("email = ?", "boss@example.com").Update("locked_until", until).Error; err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
+		again := newAccountServer(t, map[string]string{"DATABASE_URL": dbURL, "ADMIN_EMAIL": "boss@example.com", "ADMIN_PASSWORD": "changed-password-3"})
+		adminLogin(visitor(t, again), "boss@example.com", "changed-password-3").Expect(t, http.StatusUnprocessableEntity)
+		var a models.Admin
+		if err := again.App.DB().Where("email = ?", "boss@example.com").Take(&a).Error; err != nil || !a.LockedAt(time.Now()) {
+			t.Errorf("lock after restart: %v %+v", err, a.LockedUntil)
+		}
+	})
 }
 
 func TestAdminSignInAndOut(t *testing.T) {

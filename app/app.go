@@ -77,13 +77,25 @@ func newWithDB(ctx context.Context, cfg Config, log *slog.Logger, db *models.DB)
 		log.Info("seeded demo catalog", "products", n)
 	}
 	if cfg.AdminEmail != "" {
-		created, err := models.UpsertAdmin(ctx, db.DB, cfg.AdminEmail, cfg.AdminPassword)
+		// Only a missing admin is created: a restart never undoes `admin create` or lifts a lock.
+		created, err := models.CreateAdminIfMissing(ctx, db.DB, cfg.AdminEmail, cfg.AdminPassword)
 		if err != nil {
 			return nil, fmt.Errorf("ADMIN_EMAIL: %w", err)
 		}
-		log.Info("admin from ADMIN_EMAIL ready", "created", created)
+		if created {
+			log.Info("admin from ADMIN_EMAIL created")
+		} else {
+			log.Info("admin from ADMIN_EMAIL exists; ADMIN_PASSWORD is applied only when creating it (change it with: storefront admin create)")
+		}
 	}
 	as, err := assets.New()
+	if cfg.AssetsDir != "" {
+		as, err = assets.FromDir(cfg.AssetsDir)
+		if err != nil {
+			return nil, fmt.Errorf("ASSETS_DIR: %w", err)
+		}
+		log.Info("serving assets from disk, not the binary (ASSETS_DIR)", "dir", cfg.AssetsDir)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("load assets: %w", err)
 	}
@@ -173,8 +185,12 @@ func (a *App) Config() Config { return a.cfg }
 
 // Serve listens on ln until ctx is done, then lets in-flight requests finish (up to 20 s).
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	handler := http.Handler(a.echo)
+	if a.cfg.BehindTemplProxy {
+		handler = uncompressed(handler)
+	}
 	srv := &http.Server{
-		Handler:           a.echo,
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -201,6 +217,15 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		return err
 	}
 	return nil
+}
+
+// uncompressed asks for identity responses: templ's reload proxy (v0.3.977) closes its output before flushing the
+// gzip stream it re-encodes, so a streamed gzip page would reach the browser empty.
+func uncompressed(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Header.Del("Accept-Encoding")
+		next.ServeHTTP(w, r)
+	})
 }
 
 // Close releases what New opened.

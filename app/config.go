@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net"
+	"net/mail"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -41,6 +42,9 @@ type Config struct {
 	AdminAPIToken        string
 	TrustedProxies       []*net.IPNet
 	ReconcileInterval    time.Duration
+	SMTPURL              string // smtp:// (STARTTLS) or smtps://; "" keeps emails in the outbox
+	MailFrom             string
+	AssetsDir            string // development: serve assets from this folder on disk, read at each request
 
 	// Simulated is true when the built-in Stripe simulator stands in for Stripe.
 	Simulated bool
@@ -48,6 +52,9 @@ type Config struct {
 	Live bool
 	// SessionSecretGenerated is true when SESSION_SECRET was unset and a random one was made for this run.
 	SessionSecretGenerated bool
+	// BehindTemplProxy is true under `templ generate --watch` (make dev), which sets TEMPL_DEV_MODE: pages then go
+	// out uncompressed, because templ's reload proxy cannot insert its script into a streamed gzip page.
+	BehindTemplProxy bool
 	// StripeTimeout bounds each HTTP request to Stripe (not a setting: tests shorten it).
 	StripeTimeout time.Duration
 	// InFlightTimeout is how long a confirm may be under way before it counts as lost (not a setting).
@@ -149,6 +156,14 @@ func LoadConfig(lookup func(string) (string, bool)) (Config, error) {
 	if c.ReconcileInterval, err = time.ParseDuration(get("RECONCILE_INTERVAL", "5m")); err != nil || c.ReconcileInterval < time.Second {
 		return c, bad("RECONCILE_INTERVAL", "%q is not a duration of at least 1s; use e.g. 5m", get("RECONCILE_INTERVAL", ""))
 	}
+	if err := c.loadMail(get); err != nil {
+		return c, err
+	}
+	c.AssetsDir = get("ASSETS_DIR", "")
+	if c.AssetsDir != "" && c.Live {
+		return c, bad("ASSETS_DIR", "for development only; unset it with live keys so the embedded, content-hashed assets are served")
+	}
+	c.BehindTemplProxy = get("TEMPL_DEV_MODE", "") == "true"
 	c.StripeTimeout = 30 * time.Second
 	c.InFlightTimeout = 2 * time.Minute
 	c.StuckAfter = 2 * time.Minute
@@ -175,6 +190,11 @@ func (c *Config) loadStripe(get func(string, string) string) error {
 	if sk == "" && pk == "" {
 		if c.StripeSimulator == "off" {
 			return bad("STRIPE_SECRET_KEY", "no Stripe keys and STRIPE_SIMULATOR=off; set STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY, or STRIPE_SIMULATOR=auto")
+		}
+		// The simulator's API, controls and try-it page are open to whoever reaches the shop: never by accident
+		// on a public address.
+		if c.StripeSimulator == "auto" && !IsLoopbackURL(c.BaseURL) {
+			return bad("STRIPE_SECRET_KEY", "no Stripe keys and BASE_URL %s is not a loopback address, so the simulator stays off; set STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY (or STRIPE_SIMULATOR=on to demo on a public host on purpose)", c.BaseURL)
 		}
 		c.useSimulator()
 		return nil
@@ -216,6 +236,49 @@ func (c *Config) loadStripe(get func(string, string) string) error {
 		c.useSimulator()
 	}
 	return nil
+}
+
+// loadMail reads where the shop's emails go. The URL holds a password: errors never repeat it.
+func (c *Config) loadMail(get func(string, string) string) error {
+	c.SMTPURL = get("SMTP_URL", "")
+	if c.SMTPURL != "" {
+		u, err := url.Parse(c.SMTPURL)
+		if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
+			return bad("SMTP_URL", "not an SMTP URL; use smtp://USER:PASS@HOST:587 (STARTTLS) or smtps://USER:PASS@HOST:465, or unset it to keep emails in the outbox")
+		}
+	}
+	c.MailFrom = get("MAIL_FROM", "Storefront <shop@localhost>")
+	if _, err := mail.ParseAddress(c.MailFrom); err != nil {
+		return bad("MAIL_FROM", "%q is not an email address; use e.g. Shop Name <shop@example.com>", c.MailFrom)
+	}
+	return nil
+}
+
+// SMTPServer is host:port of SMTP_URL (the port defaulted by scheme), or "" when emails stay in the outbox.
+func (c Config) SMTPServer() string {
+	u, err := url.Parse(c.SMTPURL)
+	if c.SMTPURL == "" || err != nil {
+		return ""
+	}
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"smtp": "587", "smtps": "465"}[u.Scheme]
+	}
+	return net.JoinHostPort(u.Hostname(), port)
+}
+
+// IsLoopbackURL reports whether a URL's host is localhost or a loopback address (127.0.0.0/8, [::1]).
+func IsLoopbackURL(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return false
+	}
+	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 func (c *Config) useSimulator() {

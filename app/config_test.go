@@ -94,3 +94,95 @@ func TestConfigRefusesBadSettingsWithOneClearLine(t *testing.T) {
 		}
 	})
 }
+
+func TestConfigSimulatorTurnsItselfOnOnlyOnLoopback(t *testing.T) {
+	for _, base := range []string{"http://localhost:4242", "http://LOCALHOST:8080", "http://127.0.0.1:4242",
+		"http://127.1.2.3", "http://[::1]:4242", "https://localhost"} {
+		t.Run("no keys on "+base+" runs the simulator", func(t *testing.T) {
+			c, err := load(map[string]string{"BASE_URL": base})
+			if err != nil || !c.Simulated {
+				t.Fatalf("simulated=%v err=%v", c.Simulated, err)
+			}
+		})
+	}
+	for _, base := range []string{"https://shop.example.com", "http://192.168.1.10:4242", "http://0.0.0.0:4242",
+		"http://[2001:db8::1]", "http://localhost.example.com", "http://10.0.0.1"} {
+		t.Run("no keys on "+base+" refuses to start naming STRIPE_SECRET_KEY", func(t *testing.T) {
+			_, err := load(map[string]string{"BASE_URL": base})
+			if err == nil {
+				t.Fatal("started the simulator on a public host")
+			}
+			if msg := err.Error(); !strings.HasPrefix(msg, "STRIPE_SECRET_KEY: ") || strings.Contains(msg, "\n") ||
+				!strings.Contains(msg, "STRIPE_SIMULATOR=on") {
+				t.Errorf("error %q", msg)
+			}
+		})
+	}
+	t.Run("STRIPE_SIMULATOR=on demos on a public host on purpose", func(t *testing.T) {
+		c, err := load(map[string]string{"BASE_URL": "https://demo.example.com", "STRIPE_SIMULATOR": "on"})
+		if err != nil || !c.Simulated {
+			t.Fatalf("simulated=%v err=%v", c.Simulated, err)
+		}
+	})
+	t.Run("test keys on a public host use Stripe", func(t *testing.T) {
+		c, err := load(map[string]string{"BASE_URL": "https://shop.example.com", "STRIPE_SECRET_KEY": "sk_test_1", "STRIPE_PUBLISHABLE_KEY": "pk_test_1"})
+		if err != nil || c.Simulated {
+			t.Fatalf("simulated=%v err=%v", c.Simulated, err)
+		}
+	})
+}
+
+func TestConfigMailSettings(t *testing.T) {
+	t.Run("unset SMTP_URL keeps emails in the outbox", func(t *testing.T) {
+		c, err := load(nil)
+		if err != nil || c.SMTPURL != "" || c.SMTPServer() != "" || c.MailFrom != "Storefront <shop@localhost>" {
+			t.Fatalf("%v %q %q", err, c.SMTPURL, c.MailFrom)
+		}
+	})
+	for _, tc := range []struct{ url, server string }{
+		{"smtp://user:pass@mail.example.com:2525", "mail.example.com:2525"},
+		{"smtp://user:pass@mail.example.com", "mail.example.com:587"},
+		{"smtps://user:pass@mail.example.com", "mail.example.com:465"},
+	} {
+		t.Run(tc.url+" sends through "+tc.server, func(t *testing.T) {
+			c, err := load(map[string]string{"SMTP_URL": tc.url})
+			if err != nil || c.SMTPServer() != tc.server {
+				t.Fatalf("%v %q", err, c.SMTPServer())
+			}
+		})
+	}
+	for _, bad := range []string{"http://user:s3cret-pw@mail.example.com", "mail.example.com:587", "smtp://user:s3cret-pw@"} {
+		t.Run(bad+" stops the start without repeating the password", func(t *testing.T) {
+			_, err := load(map[string]string{"SMTP_URL": bad})
+			if err == nil || !strings.HasPrefix(err.Error(), "SMTP_URL: ") || strings.Contains(err.Error(), "s3cret") {
+				t.Fatalf("%v", err)
+			}
+		})
+	}
+	t.Run("a sender that is not an address stops the start", func(t *testing.T) {
+		if _, err := load(map[string]string{"MAIL_FROM": "the shop"}); err == nil || !strings.HasPrefix(err.Error(), "MAIL_FROM: ") {
+			t.Fatalf("%v", err)
+		}
+	})
+}
+
+func TestConfigAssetsDirIsForDevelopmentOnly(t *testing.T) {
+	c, err := load(map[string]string{"ASSETS_DIR": "assets"})
+	if err != nil || c.AssetsDir != "assets" {
+		t.Fatalf("%v %q", err, c.AssetsDir)
+	}
+	_, err = load(map[string]string{"ASSETS_DIR": "assets", "STRIPE_SECRET_KEY": "sk_live_abc123", "STRIPE_PUBLISHABLE_KEY": "pk_live_abc123",
+		"STRIPE_WEBHOOK_SECRET": "whsec_abc", "BASE_URL": "https://shop.example.com", "SESSION_SECRET": strings.Repeat("x", 64)})
+	if err == nil || !strings.HasPrefix(err.Error(), "ASSETS_DIR: ") {
+		t.Fatalf("live keys with ASSETS_DIR: %v", err)
+	}
+}
+
+func TestConfigKnowsTemplsWatchMode(t *testing.T) {
+	if c, _ := load(nil); c.BehindTemplProxy {
+		t.Error("behind templ's proxy without TEMPL_DEV_MODE")
+	}
+	if c, _ := load(map[string]string{"TEMPL_DEV_MODE": "true"}); !c.BehindTemplProxy {
+		t.Error("TEMPL_DEV_MODE=true not seen")
+	}
+}

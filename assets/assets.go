@@ -21,6 +21,7 @@ const Prefix = "/assets/"
 
 // Assets knows every embedded file by name and by hashed URL.
 type Assets struct {
+	dir    string            // set by FromDir: files are read from disk at each request (development)
 	byName map[string]string // "css/app.css" → "/assets/css/app.1a2b3c4d5e.css"
 	byURL  map[string]file   // "css/app.1a2b3c4d5e.css" → file
 }
@@ -54,6 +55,9 @@ func New() (*Assets, error) {
 // Path returns the hashed URL of an asset ("css/app.css" → "/assets/css/app.1a2b3c4d5e.css").
 // An unknown name returns the placeholder image so a bad image path never breaks a page.
 func (a *Assets) Path(name string) string {
+	if a.dir != "" {
+		return a.diskPath(name)
+	}
 	if p, ok := a.byName[name]; ok {
 		return p
 	}
@@ -62,12 +66,19 @@ func (a *Assets) Path(name string) string {
 
 // Has reports whether an asset of that name is embedded.
 func (a *Assets) Has(name string) bool {
+	if a.dir != "" {
+		return a.onDisk(name)
+	}
 	_, ok := a.byName[name]
 	return ok
 }
 
 // ServeHTTP serves a hashed asset with long-lived cache headers; other paths are 404.
 func (a *Assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if a.dir != "" {
+		a.serveDisk(w, r)
+		return
+	}
 	f, ok := a.byURL[strings.TrimPrefix(r.URL.Path, Prefix)]
 	if !ok {
 		http.NotFound(w, r)

@@ -97,6 +97,51 @@ func UpsertAdmin(ctx context.Context, db *gorm.DB, email, password string) (crea
 	return existing.ID == "", nil
 }
 
+// CreateAdminIfMissing creates the admin with this email unless one exists; an existing admin's password and
+// lock are left alone. It reports whether the admin was created. Several instances may run it at once at start.
+func CreateAdminIfMissing(ctx context.Context, db *gorm.DB, email, password string) (created bool, err error) {
+	email, err = NormalizeEmail(email)
+	if err != nil {
+		return false, err
+	}
+	if err := ValidateAdminPassword(password); err != nil {
+		return false, err
+	}
+	if exists, err := AdminExists(ctx, db, email); err != nil || exists {
+		return false, err // no password hashing on every restart
+	}
+	hash, err := HashPassword(password)
+	if err != nil {
+		return false, err
+	}
+	res := db.WithContext(ctx).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "email"}}, DoNothing: true}).
+		Create(&Admin{Email: email, PasswordHash: hash})
+	if res.Error != nil {
+		return false, fmt.Errorf("save admin: %w", res.Error)
+	}
+	return res.RowsAffected == 1, nil
+}
+
+// AnyAdmin reports whether at least one admin exists.
+func AnyAdmin(ctx context.Context, db *gorm.DB) (bool, error) { return AdminExists(ctx, db, "") }
+
+// AdminExists reports whether the admin with this (normalized) email exists; "" asks for any admin.
+func AdminExists(ctx context.Context, db *gorm.DB, email string) (bool, error) {
+	q := db.WithContext(ctx).Select("id")
+	if email != "" {
+		q = q.Where("email = ?", email)
+	}
+	var a Admin
+	err := q.Take(&a).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("look for an admin: %w", err)
+	}
+	return true, nil
+}
+
 // AuthenticateAdmin returns the admin with this email and password. Every failure is ErrBadCredentials,
 // or ErrAdminLocked while the account is locked; both cost one password check. After
 // AdminMaxFailedLogins consecutive failures the account is locked for AdminLockDuration, in the

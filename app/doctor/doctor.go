@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/url"
 	"os/exec"
 	"regexp"
@@ -49,6 +50,7 @@ func Run(ctx context.Context, in Inputs) []Check {
 			Fix: "correct the setting named above (see .env.example)"}}
 	}
 	checks := []Check{
+		simulatorPrivate(in),
 		keyModes(in),
 		keyKind(in),
 		apiVersion(),
@@ -116,6 +118,35 @@ func keyModes(in Inputs) Check {
 	c.Detail = fmt.Sprintf("secret key %s mode, publishable key %s mode", sk, pk)
 	c.Fix = "copy both keys from the same mode of the Dashboard (Developers → API keys)"
 	return c
+}
+
+// simulatorPrivate fails when the simulator serves a public BASE_URL (STRIPE_SIMULATOR=on): its API, controls and
+// try-it page are open to anyone there, with every shopper's address and refunds a request away.
+func simulatorPrivate(in Inputs) Check {
+	c := Check{Name: "Stripe simulator not on a public host", Required: true, OK: true}
+	switch {
+	case !in.Simulated:
+		c.Detail = "the simulator is off"
+	case loopback(in.BaseURL):
+		c.Detail = "the simulator serves " + in.BaseURL + ", a loopback address"
+	default:
+		c.OK = false
+		c.Detail = "the simulator is on at " + in.BaseURL + ": anyone can read its payments, refund orders and inject faults"
+		c.Fix = "set STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY (or unset STRIPE_SIMULATOR=on), or serve the demo on localhost only"
+	}
+	return c
+}
+
+// loopback reports whether a URL's host is localhost, 127.0.0.0/8 or [::1] (what the shop's settings accept
+// for the simulator; doctor does not import the app).
+func loopback(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return false
+	}
+	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+	ip := net.ParseIP(host)
+	return host == "localhost" || (ip != nil && ip.IsLoopback())
 }
 
 func keyKind(in Inputs) Check {

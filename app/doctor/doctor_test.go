@@ -173,3 +173,34 @@ func TestDoctorRepositoryChecks(t *testing.T) {
 		t.Errorf("committed key not caught: %+v", c)
 	}
 }
+
+func TestDoctorSimulatorOnAPublicHost(t *testing.T) {
+	sim := doctor.Inputs{SecretKey: "sk_test_simulator", PublishableKey: "pk_test_simulator", WebhookSecret: "whsec_sim",
+		Simulated: true, HandledEvents: webhooks.Handled, MigrationsPending: current}
+	for _, base := range []string{"https://demo.example.com", "http://192.168.1.20:4242", "http://[2001:db8::1]:4242"} {
+		t.Run("on "+base+" it is a required failure with a fix", func(t *testing.T) {
+			in := sim
+			in.BaseURL = base
+			checks := doctor.Run(t.Context(), in)
+			c := byName(checks, "Stripe simulator not on a public host")
+			if c.OK || !c.Required || !strings.Contains(c.Fix, "STRIPE_SECRET_KEY") || !doctor.Failed(checks) {
+				t.Fatalf("%+v", c)
+			}
+		})
+	}
+	for _, base := range []string{"http://localhost:4242", "http://127.0.0.1:4242", "http://[::1]:4242"} {
+		t.Run("on "+base+" it passes", func(t *testing.T) {
+			in := sim
+			in.BaseURL = base
+			if c := byName(doctor.Run(t.Context(), in), "Stripe simulator not on a public host"); !c.OK {
+				t.Fatalf("%+v", c)
+			}
+		})
+	}
+	t.Run("with Stripe keys on a public host it passes", func(t *testing.T) {
+		in := doctor.Inputs{SecretKey: "sk_test_1", PublishableKey: "pk_test_1", BaseURL: "https://shop.example.com", MigrationsPending: current}
+		if c := byName(doctor.Run(t.Context(), in), "Stripe simulator not on a public host"); !c.OK {
+			t.Fatalf("%+v", c)
+		}
+	})
+}
