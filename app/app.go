@@ -67,7 +67,6 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 }
 
 func newWithDB(ctx context.Context, cfg Config, log *slog.Logger, db *models.DB) (*App, error) {
-	gateSQLiteWrites(db) // one SQLite writer at a time, queued in Go (sqlite_writes.go)
 	if _, err := db.Migrate(ctx); err != nil {
 		return nil, err
 	}
