@@ -66,9 +66,7 @@ func (s *Service) Confirm(ctx context.Context, in Input) (Result, error) {
 }
 
 // retryable reports whether a new attempt may be made on the order.
-func retryable(o models.Order) bool {
-	return o.Status == models.StatusPending || o.Status == models.StatusPaymentFailed || o.Status == models.StatusRequiresAction
-}
+func retryable(o models.Order) bool { return models.StatusIn(o.Status, models.RetryableStatuses) }
 
 func (s *Service) outcomeUnknown(o models.Order) bool {
 	if o.AttemptState == models.AttemptUnknown {
@@ -87,11 +85,11 @@ func (s *Service) prepare(ctx context.Context, in Input) (models.Order, int64, e
 	)
 	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		// Lock the cart row: concurrent confirms of one cart queue here, so there is one order per cart.
-		res := tx.Model(&models.Cart{}).Where("id = ?", in.CartID).Update("updated_at", s.now())
-		if res.Error != nil {
-			return fmt.Errorf("lock cart: %w", res.Error)
+		found, err := models.LockCart(ctx, tx, in.CartID, s.now())
+		if err != nil {
+			return err
 		}
-		if res.RowsAffected == 0 {
+		if !found {
 			return ErrEmptyCart
 		}
 		cart, err := models.CartByID(ctx, tx, in.CartID)
@@ -114,9 +112,9 @@ func (s *Service) prepare(ctx context.Context, in Input) (models.Order, int64, e
 		if len(cart.Items) == 0 {
 			return ErrEmptyCart
 		}
-		var code string
-		if err := tx.Model(&models.Cart{}).Where("id = ?", in.CartID).Select("COALESCE(discount_code, '')").Scan(&code).Error; err != nil {
-			return fmt.Errorf("load cart discount: %w", err)
+		code, err := models.CartDiscountCode(ctx, tx, in.CartID)
+		if err != nil {
+			return err
 		}
 		q, err := s.Quote(ctx, cart, code)
 		if err != nil {
@@ -134,13 +132,8 @@ func (s *Service) prepare(ctx context.Context, in Input) (models.Order, int64, e
 		if err := s.saveOrder(ctx, tx, &o, cart); err != nil {
 			return err
 		}
-		now := s.now()
-		claim := map[string]any{
-			"attempt": gorm.Expr("attempt + 1"), "attempt_state": models.AttemptInFlight,
-			"attempt_token": in.ConfirmationToken, "attempt_amount": o.Total, "attempt_started_at": now,
-		}
-		if err := tx.Model(&models.Order{}).Where("id = ?", o.ID).Updates(claim).Error; err != nil {
-			return fmt.Errorf("claim attempt: %w", err)
+		if err := models.ClaimAttempt(ctx, tx, o.ID, in.ConfirmationToken, o.Total, s.now()); err != nil {
+			return err
 		}
 		o, err = models.OrderByID(ctx, tx, o.ID)
 		return err
@@ -175,7 +168,7 @@ func (s *Service) saveOrder(ctx context.Context, tx *gorm.DB, o *models.Order, c
 	}
 	isNew := o.CreatedAt.IsZero()
 	if !isNew && o.StockState == models.StockReserved && sameLines(o.Items, lines) {
-		return tx.Omit("Items", "Events").Save(o).Error
+		return models.SaveOrder(ctx, tx, o)
 	}
 	if !isNew {
 		if o.StockState == models.StockReserved {
@@ -183,7 +176,7 @@ func (s *Service) saveOrder(ctx context.Context, tx *gorm.DB, o *models.Order, c
 				return fmt.Errorf("release stock: %w", err)
 			}
 		}
-		if err := tx.Where("order_id = ?", o.ID).Delete(&models.OrderItem{}).Error; err != nil {
+		if err := models.DeleteOrderLines(ctx, tx, o.ID); err != nil {
 			return fmt.Errorf("replace order lines: %w", err)
 		}
 	}
@@ -192,17 +185,14 @@ func (s *Service) saveOrder(ctx context.Context, tx *gorm.DB, o *models.Order, c
 	}
 	o.StockState = models.StockReserved
 	o.Items = nil
-	if err := tx.Omit("Items", "Events").Save(o).Error; err != nil {
+	if err := models.SaveOrder(ctx, tx, o); err != nil {
 		return fmt.Errorf("save order: %w", err)
 	}
-	for i := range lines {
-		lines[i].OrderID = o.ID
-	}
-	if err := tx.Create(&lines).Error; err != nil {
+	if err := models.AddOrderLines(ctx, tx, o.ID, lines); err != nil {
 		return fmt.Errorf("save order lines: %w", err)
 	}
 	if isNew {
-		return orders.AddEvent(ctx, tx, o.ID, orders.SourceApp, "", "order.created", "", models.StatusPending,
+		return models.AddOrderEvent(ctx, tx, o.ID, orders.SourceApp, "", "order.created", "", models.StatusPending,
 			fmt.Sprintf("total=%d %s", o.Total, o.Currency))
 	}
 	return nil
@@ -272,14 +262,11 @@ func (s *Service) finish(ctx context.Context, o models.Order, pi *stripe.Payment
 
 // setAttempt ends (or marks unknown) the attempt under way and records the PaymentIntent id once known.
 func (s *Service) setAttempt(ctx context.Context, orderID, state string, pi *stripe.PaymentIntent) error {
-	up := map[string]any{"attempt_state": state}
-	if pi != nil && pi.ID != "" {
-		up["payment_intent_id"] = pi.ID
+	piID := ""
+	if pi != nil {
+		piID = pi.ID
 	}
-	if err := s.DB.WithContext(ctx).Model(&models.Order{}).Where("id = ?", orderID).Updates(up).Error; err != nil {
-		return fmt.Errorf("record attempt: %w", err)
-	}
-	return nil
+	return models.SetAttemptState(ctx, s.DB, orderID, state, piID)
 }
 
 func (s *Service) resultFor(o models.Order, pi *stripe.PaymentIntent) Result {

@@ -3,7 +3,6 @@ package checkout
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/storefront/storefront/app/orders"
 	"github.com/storefront/storefront/models"
@@ -16,10 +15,9 @@ func (s *Service) CartQuote(ctx context.Context, cartID string) (cart models.Car
 	if err != nil {
 		return cart, q, nil, err
 	}
-	var code string
-	if err := s.DB.WithContext(ctx).Model(&models.Cart{}).Where("id = ?", cartID).
-		Select("COALESCE(discount_code, '')").Scan(&code).Error; err != nil {
-		return cart, q, nil, fmt.Errorf("load cart discount: %w", err)
+	code, err := models.CartDiscountCode(ctx, s.DB, cartID)
+	if err != nil {
+		return cart, q, nil, err
 	}
 	q, note = s.Quote(ctx, cart, code)
 	if note != nil && !orders.IsDiscountError(note) {
@@ -63,12 +61,5 @@ func (s *Service) RemoveDiscount(ctx context.Context, cartID string) (orders.Quo
 }
 
 func (s *Service) setCartCode(ctx context.Context, cartID, code string) error {
-	var v any
-	if code != "" {
-		v = code
-	}
-	if err := s.DB.WithContext(ctx).Model(&models.Cart{}).Where("id = ?", cartID).Update("discount_code", v).Error; err != nil {
-		return fmt.Errorf("save cart discount: %w", err)
-	}
-	return nil
+	return models.SetCartDiscountCode(ctx, s.DB, cartID, code)
 }

@@ -58,7 +58,7 @@ func (in *Inbox) Receive(ctx context.Context, payload []byte, signature string) 
 			"fix", "set the webhook endpoint's API version to "+stripe.APIVersion+" in the Stripe Dashboard (Developers → Webhooks), or create a new endpoint with that version")
 		rej := models.WebhookRejection{Reason: "api_version", EventID: ev.ID, EventType: string(ev.Type),
 			APIVersion: ev.APIVersion, ReceivedAt: time.Now().UTC()}
-		if err := in.DB.WithContext(ctx).Create(&rej).Error; err != nil {
+		if err := models.RecordWebhookRejection(ctx, in.DB, &rej); err != nil {
 			in.Log.ErrorContext(ctx, "record webhook rejection", "err", err)
 		}
 		return false, ErrAPIVersion
