@@ -12,6 +12,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/storefront/storefront/app/apperr"
 	"github.com/storefront/storefront/models"
 	"github.com/storefront/storefront/views/admin"
 )
@@ -164,7 +165,7 @@ func (a *App) requireAdminAPI(next echo.HandlerFunc) echo.HandlerFunc {
 			return apiUnauthorized(c, "Your admin session expired. Sign in again.")
 		}
 		if _, ok := a.currentUser(c); ok {
-			return jsonError(c, http.StatusForbidden, "permission_error", "", "This API is for the shop's staff.")
+			return apperr.New(apperr.Forbidden, "", "This API is for the shop's staff.")
 		}
 		return apiUnauthorized(c, "Sign in as an admin, or send Authorization: Bearer with the ADMIN_API_TOKEN.")
 	}
@@ -172,7 +173,7 @@ func (a *App) requireAdminAPI(next echo.HandlerFunc) echo.HandlerFunc {
 
 func apiUnauthorized(c echo.Context, msg string) error {
 	c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="admin"`)
-	return jsonError(c, http.StatusUnauthorized, "authentication_error", "", msg)
+	return apperr.New(apperr.Unauthenticated, "", msg)
 }
 
 // csrfUnlessBearer is the CSRF check for the admin API: skipped only for requests that requireAdminAPI

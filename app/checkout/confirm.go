@@ -22,18 +22,16 @@ type Result struct {
 	Message      string // for processing after an unknown outcome
 }
 
-// PaymentError is a failed attempt the shopper can act on (a decline, a busy Stripe, …).
-type PaymentError struct {
-	Failure     *payments.Failure
-	OrderNumber string
-}
-
-func (e *PaymentError) Error() string { return e.Failure.Error() }
-
 // Confirm runs one Pay click: price the cart, create or reuse the order with its stock reserved, then create and
 // confirm the order's one PaymentIntent (or confirm the existing one again). Safe against double clicks and
-// concurrent requests: one cart has at most one open order and one attempt under way.
+// concurrent requests: one cart has at most one open order and one attempt under way. What the shopper can act
+// on is an *apperr.Error: fields to fix, an empty cart, short stock, a code no longer valid, a decline…
 func (s *Service) Confirm(ctx context.Context, in Input) (Result, error) {
+	res, err := s.confirm(ctx, in)
+	return res, confirmError(err)
+}
+
+func (s *Service) confirm(ctx context.Context, in Input) (Result, error) {
 	if err := in.Validate(); err != nil {
 		return Result{}, err
 	}
@@ -255,7 +253,7 @@ func (s *Service) finish(ctx context.Context, o models.Order, pi *stripe.Payment
 		}
 	}
 	if f != nil {
-		return Result{}, &PaymentError{Failure: f, OrderNumber: o.Number}
+		return Result{}, paymentError(f, o.Number)
 	}
 	return s.resultFor(o, pi), nil
 }

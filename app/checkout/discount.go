@@ -31,8 +31,8 @@ func (s *Service) CartQuote(ctx context.Context, cartID string) (cart models.Car
 	return cart, q, note, nil
 }
 
-// ApplyDiscount validates a code against the cart and keeps it on the cart; the error is a
-// *orders.DiscountError the shopper may read when the code cannot be used.
+// ApplyDiscount validates a code against the cart and keeps it on the cart; when the code cannot be used the
+// error is a discount_invalid *apperr.Error that says why.
 func (s *Service) ApplyDiscount(ctx context.Context, cartID, code string) (orders.Quote, error) {
 	cart, err := models.CartByID(ctx, s.DB, cartID)
 	if errors.Is(err, models.ErrNotFound) || (err == nil && len(cart.Items) == 0) {
@@ -42,6 +42,10 @@ func (s *Service) ApplyDiscount(ctx context.Context, cartID, code string) (order
 		return orders.Quote{}, err
 	}
 	q, err := s.Quote(ctx, cart, code)
+	var de *orders.DiscountError
+	if errors.As(err, &de) {
+		return q, discountError(de, "")
+	}
 	if err != nil {
 		return q, err
 	}

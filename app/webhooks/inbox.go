@@ -16,16 +16,18 @@ import (
 	"github.com/stripe/stripe-go/v82/webhook"
 	"gorm.io/gorm"
 
+	"github.com/storefront/storefront/app/apperr"
 	"github.com/storefront/storefront/models"
 )
 
 // MaxBody is the largest event body accepted (Stripe's events are far smaller).
 const MaxBody = 64 << 10
 
-// Errors of Receive; the handler maps them to HTTP statuses.
+// Errors of Receive: the event is refused and Stripe is told why.
 var (
-	ErrSignature  = errors.New("invalid Stripe signature")
-	ErrAPIVersion = errors.New("event of another API release train")
+	ErrSignature  = apperr.New(apperr.Malformed, "signature_invalid", "The Stripe-Signature header does not verify.")
+	ErrAPIVersion = apperr.New(apperr.Malformed, "api_version_mismatch",
+		"The event's API version is not the one this shop is pinned to; update the webhook endpoint's API version.")
 )
 
 // Inbox verifies and stores events.
