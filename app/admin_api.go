@@ -90,12 +90,9 @@ func (a *App) apiListOrders(c echo.Context) error {
 // apiShowOrder is GET /admin/api/orders/:id: the order with its items and its timeline.
 func (a *App) apiShowOrder(c echo.Context) error {
 	ctx := c.Request().Context()
-	o, err := models.OrderByID(ctx, a.db.DB, c.Param("id"))
-	if errors.Is(err, models.ErrNotFound) {
-		return apperr.New(apperr.NotFound, "resource_missing", "There is no order with that id.")
-	}
+	o, err := byID(c, a.db.DB, "order", models.OrderByID)
 	if err != nil {
-		return fmt.Errorf("load order: %w", err)
+		return err
 	}
 	evs, err := models.OrderEvents(ctx, a.db.DB, o.ID)
 	if err != nil {

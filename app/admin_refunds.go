@@ -2,7 +2,6 @@ package app
 
 import (
 	"fmt"
-	"net/http"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -16,7 +15,7 @@ import (
 // refundOrder is POST /admin/orders/:id/refund: the refunds service does the refund; this handler binds the
 // form, shows what went wrong beside it, or flashes what was done and goes back to the order.
 func (a *App) refundOrder(c echo.Context) error {
-	o, err := a.adminOrder(c)
+	o, err := byID(c, a.db.DB, "order", models.OrderByID)
 	if err != nil {
 		return err
 	}
@@ -47,8 +46,5 @@ func (a *App) refundOrder(c echo.Context) error {
 		kind, msg = "error", fmt.Sprintf("Stripe could not make the refund of %s (its status is %s). See it in the Stripe Dashboard.",
 			models.FormatMoney(res.Amount, o.Currency), res.Status)
 	}
-	if err := a.flash(c, kind, msg); err != nil {
-		return err
-	}
-	return c.Redirect(http.StatusSeeOther, "/admin/orders/"+o.ID)
+	return a.flashRedirect(c, kind, msg, "/admin/orders/"+o.ID)
 }
