@@ -8,10 +8,12 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/storefront/storefront/app/apperr"
 	"github.com/storefront/storefront/models"
 )
 
-// apiOrder is an order in the admin JSON API (DESIGN.md, "Forms and JSON shapes").
+// apiOrder is an order in the admin JSON API: GET /admin/api/orders lists them, GET /admin/api/orders/:id adds
+// items and events.
 type apiOrder struct {
 	ID              string    `json:"id"`
 	Number          string    `json:"number"`
@@ -68,7 +70,7 @@ func (a *App) apiListOrders(c echo.Context) error {
 	f, _, err := parseOrderFilter(c.QueryParams())
 	var fe *filterError
 	if errors.As(err, &fe) {
-		return jsonError(c, http.StatusBadRequest, "invalid_request_error", fe.code, fe.msg)
+		return &apperr.Error{Kind: apperr.Malformed, Code: fe.code, Message: fe.msg}
 	}
 	page, err := models.ListOrders(c.Request().Context(), a.db.DB, f)
 	if err != nil {
@@ -88,12 +90,9 @@ func (a *App) apiListOrders(c echo.Context) error {
 // apiShowOrder is GET /admin/api/orders/:id: the order with its items and its timeline.
 func (a *App) apiShowOrder(c echo.Context) error {
 	ctx := c.Request().Context()
-	o, err := models.OrderByID(ctx, a.db.DB, c.Param("id"))
-	if errors.Is(err, models.ErrNotFound) {
-		return jsonError(c, http.StatusNotFound, "invalid_request_error", "resource_missing", "There is no order with that id.")
-	}
+	o, err := byID(c, a.db.DB, "order", models.OrderByID)
 	if err != nil {
-		return fmt.Errorf("load order: %w", err)
+		return err
 	}
 	evs, err := models.OrderEvents(ctx, a.db.DB, o.ID)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/storefront/storefront/app/apperr"
 	"github.com/storefront/storefront/models"
 	"github.com/storefront/storefront/views/admin"
 )
@@ -104,25 +105,19 @@ func (a *App) endAdminSession(c echo.Context) {
 // for a GET); a signed-in shopper gets 403; an idle session is ended with "Your session expired".
 func (a *App) requireAdmin(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		adm, state, err := a.adminSession(c)
+		access, err := a.checkAdminSession(c)
 		if err != nil {
 			return err
 		}
-		switch state {
-		case adminActive:
-			if err := a.touchAdmin(c, adm); err != nil {
-				return err
-			}
+		switch access {
+		case accessAdmin:
 			return next(c)
-		case adminExpired:
-			a.endAdminSession(c)
+		case accessExpired:
 			if err := a.flash(c, "info", adminSessionExpired); err != nil {
 				return err
 			}
-		default:
-			if _, ok := a.currentUser(c); ok {
-				return echo.NewHTTPError(http.StatusForbidden, adminOnly)
-			}
+		case accessShopper:
+			return echo.NewHTTPError(http.StatusForbidden, adminOnly)
 		}
 		login := "/admin/login"
 		if m := c.Request().Method; m == http.MethodGet || m == http.MethodHead {
@@ -130,6 +125,39 @@ func (a *App) requireAdmin(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return c.Redirect(http.StatusSeeOther, login)
 	}
+}
+
+// adminAccess is what a request's session allows in the admin.
+type adminAccess int
+
+const (
+	accessNone    adminAccess = iota // no admin session, no shopper: sign in
+	accessAdmin                      // an active admin session
+	accessExpired                    // the admin session expired (now ended)
+	accessShopper                    // a signed-in shopper, who is not staff
+)
+
+// checkAdminSession is the one check of the admin session behind requireAdmin and requireAdminAPI: an active
+// session is touched (its idle timer starts again), an expired one is ended.
+func (a *App) checkAdminSession(c echo.Context) (adminAccess, error) {
+	adm, state, err := a.adminSession(c)
+	if err != nil {
+		return accessNone, err
+	}
+	switch state {
+	case adminActive:
+		if err := a.touchAdmin(c, adm); err != nil {
+			return accessNone, err
+		}
+		return accessAdmin, nil
+	case adminExpired:
+		a.endAdminSession(c)
+		return accessExpired, nil
+	}
+	if _, ok := a.currentUser(c); ok {
+		return accessShopper, nil
+	}
+	return accessNone, nil
 }
 
 // requireAdminAPI guards /admin/api/*: a valid `Authorization: Bearer <ADMIN_API_TOKEN>` (when the
@@ -146,25 +174,20 @@ func (a *App) requireAdminAPI(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Response().Header().Set("Cache-Control", "no-store")
 			return next(c)
 		}
-		adm, state, err := a.adminSession(c)
+		access, err := a.checkAdminSession(c)
 		if err != nil {
 			return err
 		}
-		switch state {
-		case adminActive:
-			if err := a.touchAdmin(c, adm); err != nil {
-				return err
-			}
+		switch access {
+		case accessAdmin:
 			return next(c)
-		case adminExpired:
-			a.endAdminSession(c)
+		case accessExpired:
 			if err := a.saveSession(c); err != nil {
 				return fmt.Errorf("save session: %w", err)
 			}
 			return apiUnauthorized(c, "Your admin session expired. Sign in again.")
-		}
-		if _, ok := a.currentUser(c); ok {
-			return jsonError(c, http.StatusForbidden, "permission_error", "", "This API is for the shop's staff.")
+		case accessShopper:
+			return apperr.New(apperr.Forbidden, "", "This API is for the shop's staff.")
 		}
 		return apiUnauthorized(c, "Sign in as an admin, or send Authorization: Bearer with the ADMIN_API_TOKEN.")
 	}
@@ -172,7 +195,7 @@ func (a *App) requireAdminAPI(next echo.HandlerFunc) echo.HandlerFunc {
 
 func apiUnauthorized(c echo.Context, msg string) error {
 	c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="admin"`)
-	return jsonError(c, http.StatusUnauthorized, "authentication_error", "", msg)
+	return apperr.New(apperr.Unauthenticated, "", msg)
 }
 
 // csrfUnlessBearer is the CSRF check for the admin API: skipped only for requests that requireAdminAPI

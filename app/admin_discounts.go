@@ -29,7 +29,7 @@ func (a *App) newDiscount(c echo.Context) error {
 
 // editDiscount renders a discount's form.
 func (a *App) editDiscount(c echo.Context) error {
-	d, err := a.adminDiscount(c)
+	d, err := byID(c, a.db.DB, "discount", models.DiscountByID)
 	if err != nil {
 		return err
 	}
@@ -66,7 +66,7 @@ func (a *App) createDiscount(c echo.Context) error {
 
 // updateDiscount saves a code's changes; the code itself stays.
 func (a *App) updateDiscount(c echo.Context) error {
-	d, err := a.adminDiscount(c)
+	d, err := byID(c, a.db.DB, "discount", models.DiscountByID)
 	if err != nil {
 		return err
 	}
@@ -97,39 +97,17 @@ func (a *App) saveDiscount(c echo.Context, current models.Discount, title string
 		f := admin.DiscountForm{ID: current.ID, Input: in, Redemptions: current.Redemptions, Errors: errs}
 		return render(c, http.StatusUnprocessableEntity, admin.DiscountFormPage(a.page(c, title), f))
 	}
-	verb := "updated"
-	if current.ID == "" {
-		verb = "created"
-	}
-	if err := a.flash(c, "success", fmt.Sprintf("Code %s was %s.", d.Code, verb)); err != nil {
-		return err
-	}
-	return c.Redirect(http.StatusSeeOther, "/admin/discounts")
+	return a.savedRedirect(c, "Code "+d.Code, current.ID == "", "/admin/discounts")
 }
 
 // deactivateDiscount stops a code from being accepted.
 func (a *App) deactivateDiscount(c echo.Context) error {
-	d, err := a.adminDiscount(c)
+	d, err := byID(c, a.db.DB, "discount", models.DiscountByID)
 	if err != nil {
 		return err
 	}
 	if err := models.DeactivateDiscount(c.Request().Context(), a.db.DB, d.ID); err != nil {
 		return fmt.Errorf("deactivate discount: %w", err)
 	}
-	if err := a.flash(c, "success", "Code "+d.Code+" no longer works at checkout."); err != nil {
-		return err
-	}
-	return c.Redirect(http.StatusSeeOther, "/admin/discounts")
-}
-
-// adminDiscount loads the discount of the :id path parameter; an unknown or forged id is a 404.
-func (a *App) adminDiscount(c echo.Context) (models.Discount, error) {
-	d, err := models.DiscountByID(c.Request().Context(), a.db.DB, c.Param("id"))
-	if errors.Is(err, models.ErrNotFound) {
-		return d, echo.NewHTTPError(http.StatusNotFound, "There is no discount with that id.")
-	}
-	if err != nil {
-		return d, fmt.Errorf("load discount: %w", err)
-	}
-	return d, nil
+	return a.flashRedirect(c, "success", "Code "+d.Code+" no longer works at checkout.", "/admin/discounts")
 }

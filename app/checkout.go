@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/storefront/storefront/app/apperr"
 	"github.com/storefront/storefront/app/checkout"
 	"github.com/storefront/storefront/app/orders"
 	"github.com/storefront/storefront/app/payments"
@@ -62,7 +63,7 @@ func summaryView(cart models.Cart, q orders.Quote) checkoutview.Summary {
 	return s
 }
 
-// discountReply is the JSON answer to a discount change (DESIGN.md, Checkout step 3).
+// discountReply is the JSON answer to a discount change: the new amount for elements.update and the summary.
 type discountReply struct {
 	Amount      int64          `json:"amount"`
 	Currency    string         `json:"currency"`
@@ -84,13 +85,14 @@ func (a *App) applyDiscount(c echo.Context) error {
 		return err
 	}
 	q, err := a.checkout.ApplyDiscount(c.Request().Context(), a.sessionString(c, sessCart), body.Code)
-	var de *orders.DiscountError
-	switch {
-	case errors.As(err, &de):
-		return a.discountFailed(c, http.StatusUnprocessableEntity, de.Message)
-	case errors.Is(err, checkout.ErrEmptyCart):
-		return a.discountFailed(c, http.StatusUnprocessableEntity, "Your cart is empty.")
-	case err != nil:
+	if e, ok := apperr.As(err); ok && !wantsJSON(c) {
+		// A plain form goes back to the checkout page with the reason.
+		if err := a.flash(c, "error", e.Message); err != nil {
+			return err
+		}
+		return c.Redirect(http.StatusSeeOther, "/checkout")
+	}
+	if err != nil {
 		return fmt.Errorf("apply discount: %w", err)
 	}
 	return a.discountChanged(c, q, "Discount "+q.Code+" applied.")
@@ -103,16 +105,6 @@ func (a *App) removeDiscount(c echo.Context) error {
 		return fmt.Errorf("remove discount: %w", err)
 	}
 	return a.discountChanged(c, q, "The discount was removed.")
-}
-
-func (a *App) discountFailed(c echo.Context, status int, msg string) error {
-	if wantsJSON(c) {
-		return jsonError(c, status, "invalid_request_error", "discount_invalid", msg)
-	}
-	if err := a.flash(c, "error", msg); err != nil {
-		return err
-	}
-	return c.Redirect(http.StatusSeeOther, "/checkout")
 }
 
 func (a *App) discountChanged(c echo.Context, q orders.Quote, msg string) error {
@@ -154,7 +146,8 @@ type confirmRequest struct {
 	} `json:"shipping"`
 }
 
-// confirmCheckout creates and confirms the order's PaymentIntent on the server (DESIGN.md, Checkout step 5).
+// confirmCheckout creates and confirms the order's PaymentIntent on the server ("finalize payments on the
+// server"): {status, client_secret?, order_number, next_url}, or the JSON error shape when the shopper must act.
 func (a *App) confirmCheckout(c echo.Context) error {
 	var req confirmRequest
 	if err := bindBody(c, &req); err != nil {
@@ -176,11 +169,11 @@ func (a *App) confirmCheckout(c echo.Context) error {
 		}
 	}
 	if in.CartID == "" {
-		return jsonError(c, http.StatusUnprocessableEntity, "invalid_request_error", "cart_empty", "Your cart is empty.")
+		return checkout.ErrEmptyCart
 	}
 	res, err := a.checkout.Confirm(c.Request().Context(), in)
 	if err != nil {
-		return a.confirmFailed(c, err)
+		return fmt.Errorf("confirm checkout: %w", err)
 	}
 	out := map[string]any{"status": res.Status, "order_number": res.OrderNumber, "next_url": res.NextURL}
 	if res.ClientSecret != "" {
@@ -190,57 +183,6 @@ func (a *App) confirmCheckout(c echo.Context) error {
 		out["message"] = res.Message
 	}
 	return c.JSON(http.StatusOK, out)
-}
-
-// confirmFailed answers a failed confirm with DESIGN.md's error shape and the fitting status.
-func (a *App) confirmFailed(c echo.Context, err error) error {
-	var (
-		ie *checkout.InputError
-		se *models.StockError
-		de *orders.DiscountError
-		pe *checkout.PaymentError
-	)
-	switch {
-	case errors.As(err, &ie):
-		return c.JSON(http.StatusUnprocessableEntity, map[string]any{"error": map[string]any{
-			"type": "validation_error", "message": "Please check the highlighted fields.", "fields": ie.Fields}})
-	case errors.Is(err, checkout.ErrEmptyCart):
-		return jsonError(c, http.StatusUnprocessableEntity, "invalid_request_error", "cart_empty", "Your cart is empty.")
-	case errors.As(err, &se):
-		return jsonError(c, http.StatusConflict, "invalid_request_error", "out_of_stock", sentence(se.Error())+" Update your cart to continue.")
-	case errors.As(err, &de):
-		return jsonError(c, http.StatusUnprocessableEntity, "invalid_request_error", "discount_invalid", de.Message+" Remove the code to continue.")
-	case errors.Is(err, checkout.ErrBusy):
-		return jsonError(c, http.StatusConflict, "invalid_request_error", "payment_in_progress", "Your payment is already being processed. Please wait a moment.")
-	case errors.Is(err, checkout.ErrTooSmall):
-		return jsonError(c, http.StatusUnprocessableEntity, "invalid_request_error", "amount_too_small", "The order total is below the smallest amount we can charge.")
-	case errors.As(err, &pe):
-		f := pe.Failure
-		switch f.Outcome {
-		case payments.OutcomeCard:
-			code, decline := "", ""
-			if f.Stripe != nil {
-				code, decline = string(f.Stripe.Code), string(f.Stripe.DeclineCode)
-			}
-			out := map[string]any{"type": "card_error", "message": f.ShopperMessage()}
-			if code != "" {
-				out["code"] = code
-			}
-			if decline != "" {
-				out["decline_code"] = decline
-			}
-			return c.JSON(http.StatusPaymentRequired, map[string]any{"error": out, "order_number": pe.OrderNumber})
-		case payments.OutcomeBusy:
-			c.Response().Header().Set("Retry-After", "5")
-			return jsonError(c, http.StatusServiceUnavailable, "api_error", "busy", f.ShopperMessage())
-		case payments.OutcomeInvalid:
-			if f.Stripe != nil && f.Stripe.Param == "confirmation_token" {
-				return jsonError(c, http.StatusUnprocessableEntity, "invalid_request_error", "confirmation_token_invalid", f.ShopperMessage())
-			}
-		}
-		return jsonError(c, http.StatusBadGateway, "api_error", "", f.ShopperMessage())
-	}
-	return fmt.Errorf("confirm checkout: %w", err)
 }
 
 // completeCheckout is the return_url: it settles the order from Stripe and shows its page.

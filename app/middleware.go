@@ -1,7 +1,6 @@
 package app
 
 import (
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -12,8 +11,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
-
-	"github.com/storefront/storefront/views"
 )
 
 const csrfContextKey = "csrf"
@@ -157,48 +154,4 @@ func (a *App) contentSecurityPolicy() string {
 		"frame-ancestors 'none'",
 		"report-uri /csp-report",
 	}, "; ")
-}
-
-// handleError is the one place errors become responses: JSON for APIs, a page in the layout otherwise.
-func (a *App) handleError(err error, c echo.Context) {
-	if c.Response().Committed {
-		return
-	}
-	code := http.StatusInternalServerError
-	msg := "Something went wrong on our side. Please try again in a moment."
-	var he *echo.HTTPError
-	if errors.As(err, &he) {
-		code = he.Code
-		if m, ok := he.Message.(string); ok && code < 500 {
-			msg = m
-		}
-	}
-	if code >= 500 {
-		a.log.ErrorContext(c.Request().Context(), "request failed", "err", err,
-			"path", c.Request().URL.Path, "request_id", c.Response().Header().Get(echo.HeaderXRequestID))
-	}
-	if code == http.StatusNotFound && (he == nil || he.Message == http.StatusText(http.StatusNotFound)) {
-		msg = "We couldn't find that page. It may have moved, or the link may be mistyped."
-	}
-	if c.Request().Method == http.MethodHead {
-		_ = c.NoContent(code)
-		return
-	}
-	if wantsJSON(c) {
-		typ := "invalid_request_error"
-		if code >= 500 {
-			typ = "api_error"
-		}
-		_ = jsonError(c, code, typ, "", msg)
-		return
-	}
-	p := a.page(c, statusText(code))
-	_ = render(c, code, views.ErrorPage(p, code, statusText(code), msg))
-}
-
-func wantsJSON(c echo.Context) bool {
-	r := c.Request()
-	return strings.HasPrefix(r.URL.Path, "/admin/api/") ||
-		strings.Contains(r.Header.Get(echo.HeaderContentType), echo.MIMEApplicationJSON) ||
-		strings.HasPrefix(r.Header.Get(echo.HeaderAccept), echo.MIMEApplicationJSON)
 }

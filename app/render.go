@@ -45,15 +45,6 @@ func csrfToken(c echo.Context) string {
 	return t
 }
 
-// jsonError writes the JSON error shape of DESIGN.md: {"error":{"type","code?","message"}}.
-func jsonError(c echo.Context, status int, typ, code, msg string) error {
-	e := map[string]string{"type": typ, "message": msg}
-	if code != "" {
-		e["code"] = code
-	}
-	return c.JSON(status, map[string]any{"error": e})
-}
-
 func statusText(code int) string {
 	if t := http.StatusText(code); t != "" {
 		return t

@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/storefront/storefront/app/apperr"
 	"github.com/storefront/storefront/app/webhooks"
 )
 
@@ -17,20 +18,16 @@ func (a *App) receiveStripeEvent(c echo.Context) error {
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
 		a.webhookMetrics.Rejected("size")
-		return jsonError(c, http.StatusRequestEntityTooLarge, "invalid_request_error", "body_too_large", "The event is larger than 64 KiB.")
+		return apperr.New(apperr.TooLarge, "body_too_large", "The event is larger than 64 KiB.")
 	}
 	if err != nil {
-		return jsonError(c, http.StatusBadRequest, "invalid_request_error", "", "The event body could not be read.")
+		return &apperr.Error{Kind: apperr.Malformed, Message: "The event body could not be read.", Err: err}
 	}
+	// A refused event (signature, API version) is an *apperr.Error; another error is a 500, and Stripe delivers
+	// the event again later.
 	dup, err := a.inbox.Receive(c.Request().Context(), body, c.Request().Header.Get("Stripe-Signature"))
-	switch {
-	case errors.Is(err, webhooks.ErrSignature):
-		return jsonError(c, http.StatusBadRequest, "invalid_request_error", "signature_invalid", "The Stripe-Signature header does not verify.")
-	case errors.Is(err, webhooks.ErrAPIVersion):
-		return jsonError(c, http.StatusBadRequest, "invalid_request_error", "api_version_mismatch",
-			"The event's API version is not the one this shop is pinned to; update the webhook endpoint's API version.")
-	case err != nil:
-		return err // 500: Stripe delivers it again later
+	if err != nil {
+		return err
 	}
 	return c.JSON(http.StatusOK, map[string]any{"received": true, "duplicate": dup})
 }

@@ -8,12 +8,6 @@ import (
 	"gorm.io/gorm"
 )
 
-// PaidStatuses are the statuses of orders whose payment succeeded (refunds and disputes come after payment).
-var PaidStatuses = []string{StatusPaid, StatusPartiallyRefunded, StatusRefunded, StatusDisputed}
-
-// OpenPaymentStatuses are the statuses of payments that have not finished yet.
-var OpenPaymentStatuses = []string{StatusPending, StatusRequiresAction, StatusProcessing}
-
 // Sales is a count of paid orders and their total, in minor units of the store currency.
 type Sales struct {
 	Orders  int64

@@ -101,6 +101,37 @@ func CartByID(ctx context.Context, db *gorm.DB, id string) (Cart, error) {
 	return c, notFound(err)
 }
 
+// LockCart touches a cart inside a transaction, so that concurrent transactions on the same cart queue behind
+// this one. It reports false when the cart does not exist.
+func LockCart(ctx context.Context, tx *gorm.DB, cartID string, now time.Time) (bool, error) {
+	res := tx.WithContext(ctx).Model(&Cart{}).Where("id = ?", cartID).Update("updated_at", now)
+	if res.Error != nil {
+		return false, fmt.Errorf("lock cart: %w", res.Error)
+	}
+	return res.RowsAffected > 0, nil
+}
+
+// CartDiscountCode is the discount code kept on a cart ("" when none).
+func CartDiscountCode(ctx context.Context, db *gorm.DB, cartID string) (string, error) {
+	var code string
+	if err := db.WithContext(ctx).Model(&Cart{}).Where("id = ?", cartID).Select("COALESCE(discount_code, '')").Scan(&code).Error; err != nil {
+		return "", fmt.Errorf("load cart discount: %w", err)
+	}
+	return code, nil
+}
+
+// SetCartDiscountCode keeps a discount code on a cart; "" takes it off.
+func SetCartDiscountCode(ctx context.Context, db *gorm.DB, cartID, code string) error {
+	var v any
+	if code != "" {
+		v = code
+	}
+	if err := db.WithContext(ctx).Model(&Cart{}).Where("id = ?", cartID).Update("discount_code", v).Error; err != nil {
+		return fmt.Errorf("save cart discount: %w", err)
+	}
+	return nil
+}
+
 // CartCount counts the units in a cart without loading it.
 func CartCount(ctx context.Context, db *gorm.DB, cartID string) (int64, error) {
 	var n int64

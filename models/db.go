@@ -69,8 +69,10 @@ func Open(ctx context.Context, databaseURL string) (*DB, error) {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
 	if dialect == goose.DialectSQLite3 {
-		// One writer at a time is what SQLite allows; a small pool keeps readers concurrent under WAL.
+		// One writer at a time is what SQLite allows; a small pool keeps readers concurrent under WAL, and the
+		// write gate queues this process's writers in Go (sqlite_writes.go).
 		sqlDB.SetMaxOpenConns(8)
+		gateWrites(g, sqlDB)
 	} else {
 		sqlDB.SetMaxOpenConns(20)
 	}

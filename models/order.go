@@ -3,13 +3,15 @@ package models
 import (
 	"context"
 	"crypto/rand"
+	"slices"
 	"strings"
 	"time"
 
 	"gorm.io/gorm"
 )
 
-// Order statuses (DESIGN.md, "Orders and webhooks").
+// Order statuses. An order is created pending, moves with its PaymentIntent, and once paid leaves paid only for
+// a refund or dispute state (see app/orders/state.go).
 const (
 	StatusPending           = "pending"
 	StatusRequiresAction    = "requires_action"
@@ -25,6 +27,24 @@ const (
 // Statuses lists every order status in lifecycle order.
 var Statuses = []string{StatusPending, StatusRequiresAction, StatusProcessing, StatusPaymentFailed, StatusPaid,
 	StatusCanceled, StatusPartiallyRefunded, StatusRefunded, StatusDisputed}
+
+// Named sets of order statuses; code asks StatusIn(status, set) rather than listing statuses again.
+var (
+	// PaidStatuses are the statuses of orders whose payment succeeded (refunds and disputes come after payment).
+	PaidStatuses = []string{StatusPaid, StatusPartiallyRefunded, StatusRefunded, StatusDisputed}
+	// OpenPaymentStatuses are the statuses of payments that have not finished yet (stuck ones are re-read).
+	OpenPaymentStatuses = []string{StatusPending, StatusRequiresAction, StatusProcessing}
+	// UnpaidStatuses are the statuses of orders that still wait for a successful payment.
+	UnpaidStatuses = []string{StatusPending, StatusRequiresAction, StatusProcessing, StatusPaymentFailed}
+	// RetryableStatuses are the unpaid statuses with no payment under way: the shopper may pay (again), and
+	// an order left in one of them is abandoned after a while.
+	RetryableStatuses = []string{StatusPending, StatusRequiresAction, StatusPaymentFailed}
+	// RefundableStatuses are the statuses from which the admin may refund.
+	RefundableStatuses = []string{StatusPaid, StatusPartiallyRefunded}
+)
+
+// StatusIn reports whether status is one of set.
+func StatusIn(status string, set []string) bool { return slices.Contains(set, status) }
 
 // Attempt states of the order's current payment attempt.
 const (
@@ -177,13 +197,7 @@ func (o Order) ItemCount() int64 {
 }
 
 // Open reports whether the order still waits for a successful payment.
-func (o Order) Open() bool {
-	switch o.Status {
-	case StatusPending, StatusRequiresAction, StatusProcessing, StatusPaymentFailed:
-		return true
-	}
-	return false
-}
+func (o Order) Open() bool { return StatusIn(o.Status, UnpaidStatuses) }
 
 // OrderByNumber loads an order with its items by public number.
 func OrderByNumber(ctx context.Context, db *gorm.DB, number string) (Order, error) {
@@ -218,8 +232,7 @@ func OrderByPaymentIntent(ctx context.Context, db *gorm.DB, pi string) (Order, e
 func OpenOrderForCart(ctx context.Context, db *gorm.DB, cartID string) (Order, error) {
 	var o Order
 	err := db.WithContext(ctx).Preload("Items", func(tx *gorm.DB) *gorm.DB { return tx.Order("id") }).
-		Where("cart_id = ? AND status IN ?", cartID,
-			[]string{StatusPending, StatusRequiresAction, StatusProcessing, StatusPaymentFailed}).
+		Where("cart_id = ? AND status IN ?", cartID, UnpaidStatuses).
 		Order("created_at DESC").Take(&o).Error
 	return o, notFound(err)
 }

@@ -2,9 +2,11 @@ package models
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // Refund is a refund asked for from the admin: the Stripe refund it made, for how much, and the form's number.
@@ -42,4 +44,13 @@ func NextRefundSeq(ctx context.Context, db *gorm.DB, orderID string) (int, error
 		return 1, err
 	}
 	return *n + 1, nil
+}
+
+// AddRefund stores a refund once per Stripe refund id; it reports false when that refund is already stored.
+func AddRefund(ctx context.Context, db *gorm.DB, r *Refund) (bool, error) {
+	res := db.WithContext(ctx).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "stripe_refund_id"}}, DoNothing: true}).Create(r)
+	if res.Error != nil {
+		return false, fmt.Errorf("record refund: %w", res.Error)
+	}
+	return res.RowsAffected > 0, nil
 }

@@ -22,18 +22,16 @@ type Result struct {
 	Message      string // for processing after an unknown outcome
 }
 
-// PaymentError is a failed attempt the shopper can act on (a decline, a busy Stripe, …).
-type PaymentError struct {
-	Failure     *payments.Failure
-	OrderNumber string
-}
-
-func (e *PaymentError) Error() string { return e.Failure.Error() }
-
 // Confirm runs one Pay click: price the cart, create or reuse the order with its stock reserved, then create and
 // confirm the order's one PaymentIntent (or confirm the existing one again). Safe against double clicks and
-// concurrent requests: one cart has at most one open order and one attempt under way.
+// concurrent requests: one cart has at most one open order and one attempt under way. What the shopper can act
+// on is an *apperr.Error: fields to fix, an empty cart, short stock, a code no longer valid, a decline…
 func (s *Service) Confirm(ctx context.Context, in Input) (Result, error) {
+	res, err := s.confirm(ctx, in)
+	return res, confirmError(err)
+}
+
+func (s *Service) confirm(ctx context.Context, in Input) (Result, error) {
 	if err := in.Validate(); err != nil {
 		return Result{}, err
 	}
@@ -66,9 +64,7 @@ func (s *Service) Confirm(ctx context.Context, in Input) (Result, error) {
 }
 
 // retryable reports whether a new attempt may be made on the order.
-func retryable(o models.Order) bool {
-	return o.Status == models.StatusPending || o.Status == models.StatusPaymentFailed || o.Status == models.StatusRequiresAction
-}
+func retryable(o models.Order) bool { return models.StatusIn(o.Status, models.RetryableStatuses) }
 
 func (s *Service) outcomeUnknown(o models.Order) bool {
 	if o.AttemptState == models.AttemptUnknown {
@@ -87,11 +83,11 @@ func (s *Service) prepare(ctx context.Context, in Input) (models.Order, int64, e
 	)
 	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		// Lock the cart row: concurrent confirms of one cart queue here, so there is one order per cart.
-		res := tx.Model(&models.Cart{}).Where("id = ?", in.CartID).Update("updated_at", s.now())
-		if res.Error != nil {
-			return fmt.Errorf("lock cart: %w", res.Error)
+		found, err := models.LockCart(ctx, tx, in.CartID, s.now())
+		if err != nil {
+			return err
 		}
-		if res.RowsAffected == 0 {
+		if !found {
 			return ErrEmptyCart
 		}
 		cart, err := models.CartByID(ctx, tx, in.CartID)
@@ -114,9 +110,9 @@ func (s *Service) prepare(ctx context.Context, in Input) (models.Order, int64, e
 		if len(cart.Items) == 0 {
 			return ErrEmptyCart
 		}
-		var code string
-		if err := tx.Model(&models.Cart{}).Where("id = ?", in.CartID).Select("COALESCE(discount_code, '')").Scan(&code).Error; err != nil {
-			return fmt.Errorf("load cart discount: %w", err)
+		code, err := models.CartDiscountCode(ctx, tx, in.CartID)
+		if err != nil {
+			return err
 		}
 		q, err := s.Quote(ctx, cart, code)
 		if err != nil {
@@ -134,13 +130,8 @@ func (s *Service) prepare(ctx context.Context, in Input) (models.Order, int64, e
 		if err := s.saveOrder(ctx, tx, &o, cart); err != nil {
 			return err
 		}
-		now := s.now()
-		claim := map[string]any{
-			"attempt": gorm.Expr("attempt + 1"), "attempt_state": models.AttemptInFlight,
-			"attempt_token": in.ConfirmationToken, "attempt_amount": o.Total, "attempt_started_at": now,
-		}
-		if err := tx.Model(&models.Order{}).Where("id = ?", o.ID).Updates(claim).Error; err != nil {
-			return fmt.Errorf("claim attempt: %w", err)
+		if err := models.ClaimAttempt(ctx, tx, o.ID, in.ConfirmationToken, o.Total, s.now()); err != nil {
+			return err
 		}
 		o, err = models.OrderByID(ctx, tx, o.ID)
 		return err
@@ -175,7 +166,7 @@ func (s *Service) saveOrder(ctx context.Context, tx *gorm.DB, o *models.Order, c
 	}
 	isNew := o.CreatedAt.IsZero()
 	if !isNew && o.StockState == models.StockReserved && sameLines(o.Items, lines) {
-		return tx.Omit("Items", "Events").Save(o).Error
+		return models.SaveOrder(ctx, tx, o)
 	}
 	if !isNew {
 		if o.StockState == models.StockReserved {
@@ -183,7 +174,7 @@ func (s *Service) saveOrder(ctx context.Context, tx *gorm.DB, o *models.Order, c
 				return fmt.Errorf("release stock: %w", err)
 			}
 		}
-		if err := tx.Where("order_id = ?", o.ID).Delete(&models.OrderItem{}).Error; err != nil {
+		if err := models.DeleteOrderLines(ctx, tx, o.ID); err != nil {
 			return fmt.Errorf("replace order lines: %w", err)
 		}
 	}
@@ -192,17 +183,14 @@ func (s *Service) saveOrder(ctx context.Context, tx *gorm.DB, o *models.Order, c
 	}
 	o.StockState = models.StockReserved
 	o.Items = nil
-	if err := tx.Omit("Items", "Events").Save(o).Error; err != nil {
+	if err := models.SaveOrder(ctx, tx, o); err != nil {
 		return fmt.Errorf("save order: %w", err)
 	}
-	for i := range lines {
-		lines[i].OrderID = o.ID
-	}
-	if err := tx.Create(&lines).Error; err != nil {
+	if err := models.AddOrderLines(ctx, tx, o.ID, lines); err != nil {
 		return fmt.Errorf("save order lines: %w", err)
 	}
 	if isNew {
-		return orders.AddEvent(ctx, tx, o.ID, orders.SourceApp, "", "order.created", "", models.StatusPending,
+		return models.AddOrderEvent(ctx, tx, o.ID, orders.SourceApp, "", "order.created", "", models.StatusPending,
 			fmt.Sprintf("total=%d %s", o.Total, o.Currency))
 	}
 	return nil
@@ -265,21 +253,18 @@ func (s *Service) finish(ctx context.Context, o models.Order, pi *stripe.Payment
 		}
 	}
 	if f != nil {
-		return Result{}, &PaymentError{Failure: f, OrderNumber: o.Number}
+		return Result{}, paymentError(f, o.Number)
 	}
 	return s.resultFor(o, pi), nil
 }
 
 // setAttempt ends (or marks unknown) the attempt under way and records the PaymentIntent id once known.
 func (s *Service) setAttempt(ctx context.Context, orderID, state string, pi *stripe.PaymentIntent) error {
-	up := map[string]any{"attempt_state": state}
-	if pi != nil && pi.ID != "" {
-		up["payment_intent_id"] = pi.ID
+	piID := ""
+	if pi != nil {
+		piID = pi.ID
 	}
-	if err := s.DB.WithContext(ctx).Model(&models.Order{}).Where("id = ?", orderID).Updates(up).Error; err != nil {
-		return fmt.Errorf("record attempt: %w", err)
-	}
-	return nil
+	return models.SetAttemptState(ctx, s.DB, orderID, state, piID)
 }
 
 func (s *Service) resultFor(o models.Order, pi *stripe.PaymentIntent) Result {

@@ -3,7 +3,6 @@ package checkout
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/storefront/storefront/app/orders"
 	"github.com/storefront/storefront/models"
@@ -16,10 +15,9 @@ func (s *Service) CartQuote(ctx context.Context, cartID string) (cart models.Car
 	if err != nil {
 		return cart, q, nil, err
 	}
-	var code string
-	if err := s.DB.WithContext(ctx).Model(&models.Cart{}).Where("id = ?", cartID).
-		Select("COALESCE(discount_code, '')").Scan(&code).Error; err != nil {
-		return cart, q, nil, fmt.Errorf("load cart discount: %w", err)
+	code, err := models.CartDiscountCode(ctx, s.DB, cartID)
+	if err != nil {
+		return cart, q, nil, err
 	}
 	q, note = s.Quote(ctx, cart, code)
 	if note != nil && !orders.IsDiscountError(note) {
@@ -33,8 +31,8 @@ func (s *Service) CartQuote(ctx context.Context, cartID string) (cart models.Car
 	return cart, q, note, nil
 }
 
-// ApplyDiscount validates a code against the cart and keeps it on the cart; the error is a
-// *orders.DiscountError the shopper may read when the code cannot be used.
+// ApplyDiscount validates a code against the cart and keeps it on the cart; when the code cannot be used the
+// error is a discount_invalid *apperr.Error that says why.
 func (s *Service) ApplyDiscount(ctx context.Context, cartID, code string) (orders.Quote, error) {
 	cart, err := models.CartByID(ctx, s.DB, cartID)
 	if errors.Is(err, models.ErrNotFound) || (err == nil && len(cart.Items) == 0) {
@@ -44,6 +42,10 @@ func (s *Service) ApplyDiscount(ctx context.Context, cartID, code string) (order
 		return orders.Quote{}, err
 	}
 	q, err := s.Quote(ctx, cart, code)
+	var de *orders.DiscountError
+	if errors.As(err, &de) {
+		return q, discountError(de, "")
+	}
 	if err != nil {
 		return q, err
 	}
@@ -63,12 +65,5 @@ func (s *Service) RemoveDiscount(ctx context.Context, cartID string) (orders.Quo
 }
 
 func (s *Service) setCartCode(ctx context.Context, cartID, code string) error {
-	var v any
-	if code != "" {
-		v = code
-	}
-	if err := s.DB.WithContext(ctx).Model(&models.Cart{}).Where("id = ?", cartID).Update("discount_code", v).Error; err != nil {
-		return fmt.Errorf("save cart discount: %w", err)
-	}
-	return nil
+	return models.SetCartDiscountCode(ctx, s.DB, cartID, code)
 }

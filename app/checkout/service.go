@@ -30,18 +30,6 @@ type Service struct {
 	InFlightTimeout time.Duration
 }
 
-// Errors of checkout that are the shopper's to fix; handlers map them to 4xx answers.
-var (
-	ErrEmptyCart = errors.New("your cart is empty")
-	ErrBusy      = errors.New("your payment is already being processed; wait a moment and check your order")
-	ErrTooSmall  = errors.New("the order total is below the smallest amount we can charge")
-)
-
-// InputError lists what is wrong with the shopper's email and address, by form field name.
-type InputError struct{ Fields map[string]string }
-
-func (e *InputError) Error() string { return "please check the highlighted fields" }
-
 func (s *Service) now() time.Time {
 	if s.Now != nil {
 		return s.Now().UTC()

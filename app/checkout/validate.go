@@ -24,7 +24,7 @@ var (
 	countryRe = regexp.MustCompile(`^[A-Z]{2}$`)
 )
 
-// Validate checks and normalises the input, returning an *InputError listing the fields to fix.
+// Validate checks and normalises the input, returning a Validation *apperr.Error listing the fields to fix.
 func (in *Input) Validate() error {
 	f := map[string]string{}
 	in.Email = strings.TrimSpace(in.Email)
@@ -59,7 +59,7 @@ func (in *Input) Validate() error {
 		f["confirmation_token_id"] = "Your payment details are missing. Please enter them again."
 	}
 	if len(f) > 0 {
-		return &InputError{Fields: f}
+		return inputError(f)
 	}
 	return nil
 }

@@ -33,6 +33,9 @@ type Reconciler struct {
 	Now          func() time.Time
 }
 
+// batchSize is how many stuck or abandoned orders one pass handles at most; the next pass takes the rest.
+const batchSize = 500
+
 // Report says what one pass did.
 type Report struct {
 	Recovered, Checked, Settled, Abandoned, Errors int
@@ -83,13 +86,9 @@ func (r *Reconciler) RunOnce(ctx context.Context) (Report, error) {
 			}
 		}
 	}
-	var stuck []models.Order
-	err := r.DB.WithContext(ctx).
-		Where("status IN ? AND updated_at < ? AND attempt > 0",
-			[]string{models.StatusPending, models.StatusRequiresAction, models.StatusProcessing}, r.now().Add(-r.StuckAfter)).
-		Order("updated_at").Limit(500).Find(&stuck).Error
+	stuck, err := models.StuckOrders(ctx, r.DB, r.now().Add(-r.StuckAfter), batchSize)
 	if err != nil {
-		return rep, fmt.Errorf("find stuck orders: %w", err)
+		return rep, err
 	}
 	for _, o := range stuck {
 		rep.Checked++
@@ -103,14 +102,9 @@ func (r *Reconciler) RunOnce(ctx context.Context) (Report, error) {
 			rep.Settled++
 		}
 	}
-	var abandoned []models.Order
-	err = r.DB.WithContext(ctx).
-		Where("status IN ? AND stock_state = ? AND attempt_state = ? AND updated_at < ?",
-			[]string{models.StatusPending, models.StatusRequiresAction, models.StatusPaymentFailed},
-			models.StockReserved, models.AttemptIdle, r.now().Add(-r.AbandonAfter)).
-		Order("updated_at").Limit(500).Find(&abandoned).Error
+	abandoned, err := models.AbandonedOrders(ctx, r.DB, r.now().Add(-r.AbandonAfter), batchSize)
 	if err != nil {
-		return rep, fmt.Errorf("find abandoned orders: %w", err)
+		return rep, err
 	}
 	for _, o := range abandoned {
 		if err := r.abandon(ctx, o); err != nil {

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"github.com/storefront/storefront/models"
 )
@@ -42,7 +41,7 @@ func Apply(ctx context.Context, db *gorm.DB, orderID string, ch Change) (models.
 		changed bool
 	)
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		o, err := LockOrder(ctx, tx, orderID)
+		o, err := models.LockOrder(ctx, tx, orderID)
 		if err != nil {
 			return err
 		}
@@ -58,8 +57,7 @@ func Apply(ctx context.Context, db *gorm.DB, orderID string, ch Change) (models.
 				updates["dispute_status"] = after.DisputeStatus
 			}
 			if after.RefundedAmount > before.RefundedAmount {
-				updates["refund_pending"] = gorm.Expr("CASE WHEN refund_pending > ? THEN refund_pending - ? ELSE 0 END",
-					after.RefundedAmount-before.RefundedAmount, after.RefundedAmount-before.RefundedAmount)
+				updates["refund_pending"] = models.RefundPendingLess(after.RefundedAmount - before.RefundedAmount)
 			}
 		}
 		if ch.ChargeID != "" && deref(o.ChargeID) == "" {
@@ -89,12 +87,12 @@ func Apply(ctx context.Context, db *gorm.DB, orderID string, ch Change) (models.
 			out = o
 			return nil
 		}
-		if err := tx.Model(&models.Order{}).Where("id = ?", o.ID).Updates(updates).Error; err != nil {
-			return fmt.Errorf("update order: %w", err)
+		if err := models.UpdateOrderFields(ctx, tx, o.ID, updates); err != nil {
+			return err
 		}
 		if moved {
 			changed = true
-			if err := AddEvent(ctx, tx, o.ID, ch.Source, ch.StripeEventID, ch.Kind, before.Status, after.Status, ch.detail()); err != nil {
+			if err := models.AddOrderEvent(ctx, tx, o.ID, ch.Source, ch.StripeEventID, ch.Kind, before.Status, after.Status, ch.detail()); err != nil {
 				return err
 			}
 		}
@@ -120,7 +118,7 @@ func onPaid(ctx context.Context, tx *gorm.DB, o *models.Order, updates map[strin
 				return err
 			}
 			updates["stock_state"] = models.StockCommitted
-			return AddEvent(ctx, tx, o.ID, SourceApp, "", "stock.short", o.Status, o.Status,
+			return models.AddOrderEvent(ctx, tx, o.ID, SourceApp, "", "stock.short", o.Status, o.Status,
 				"paid after the reservation lapsed and stock is short: "+se.Error())
 		}
 		updates["stock_state"] = models.StockCommitted
@@ -129,7 +127,7 @@ func onPaid(ctx context.Context, tx *gorm.DB, o *models.Order, updates map[strin
 		if err := models.EmptyCart(ctx, tx, *o.CartID); err != nil {
 			return fmt.Errorf("empty cart: %w", err)
 		}
-		if err := tx.Model(&models.Cart{}).Where("id = ?", *o.CartID).Update("discount_code", nil).Error; err != nil {
+		if err := models.SetCartDiscountCode(ctx, tx, *o.CartID, ""); err != nil {
 			return fmt.Errorf("clear cart discount: %w", err)
 		}
 	}
@@ -138,38 +136,6 @@ func onPaid(ctx context.Context, tx *gorm.DB, o *models.Order, updates map[strin
 			return fmt.Errorf("count redemption: %w", err)
 		}
 		updates["redeemed"] = true
-	}
-	return nil
-}
-
-// LockOrder loads an order with its items, holding a row lock on PostgreSQL until the transaction ends
-// (SQLite transactions are already exclusive: the app opens them IMMEDIATE).
-func LockOrder(ctx context.Context, tx *gorm.DB, orderID string) (models.Order, error) {
-	var o models.Order
-	q := tx.WithContext(ctx)
-	if tx.Dialector.Name() == "postgres" {
-		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
-	}
-	if err := q.Where("id = ?", orderID).Take(&o).Error; err != nil {
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return o, models.ErrNotFound
-		}
-		return o, err
-	}
-	if err := tx.WithContext(ctx).Where("order_id = ?", o.ID).Order("id").Find(&o.Items).Error; err != nil {
-		return o, err
-	}
-	return o, nil
-}
-
-// AddEvent appends an entry to an order's timeline.
-func AddEvent(ctx context.Context, tx *gorm.DB, orderID, source, stripeEventID, kind, from, to, detail string) error {
-	ev := models.OrderEvent{OrderID: orderID, Source: source, Kind: kind, FromStatus: from, ToStatus: to, Detail: detail}
-	if stripeEventID != "" {
-		ev.StripeEventID = &stripeEventID
-	}
-	if err := tx.WithContext(ctx).Create(&ev).Error; err != nil {
-		return fmt.Errorf("add order event: %w", err)
 	}
 	return nil
 }

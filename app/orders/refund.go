@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"github.com/storefront/storefront/models"
 )
@@ -20,9 +19,7 @@ func Refundable(o models.Order) int64 {
 }
 
 // CanRefund reports whether an order's status allows a refund from the admin.
-func CanRefund(status string) bool {
-	return status == models.StatusPaid || status == models.StatusPartiallyRefunded
-}
+func CanRefund(status string) bool { return models.StatusIn(status, models.RefundableStatuses) }
 
 // RefundFailed reports whether a Stripe refund status means no money goes back (failed or canceled).
 func RefundFailed(status string) bool { return status == "failed" || status == "canceled" }
@@ -50,7 +47,7 @@ type RefundMade struct {
 func RecordRefund(ctx context.Context, db *gorm.DB, orderID string, r RefundMade) (bool, error) {
 	recorded := false
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		o, err := LockOrder(ctx, tx, orderID)
+		o, err := models.LockOrder(ctx, tx, orderID)
 		if err != nil {
 			return err
 		}
@@ -58,12 +55,9 @@ func RecordRefund(ctx context.Context, db *gorm.DB, orderID string, r RefundMade
 		if r.AdminID != "" {
 			row.AdminID = &r.AdminID
 		}
-		res := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "stripe_refund_id"}}, DoNothing: true}).Create(&row)
-		if res.Error != nil {
-			return fmt.Errorf("record refund: %w", res.Error)
-		}
-		if res.RowsAffected == 0 {
-			return nil // already recorded
+		added, err := models.AddRefund(ctx, tx, &row)
+		if err != nil || !added {
+			return err // or already recorded
 		}
 		pending := r.Amount
 		switch {
@@ -73,9 +67,8 @@ func RecordRefund(ctx context.Context, db *gorm.DB, orderID string, r RefundMade
 			pending = min(r.Amount, max(0, r.ChargeRefunded-o.RefundedAmount))
 		}
 		if pending > 0 {
-			if err := tx.Model(&models.Order{}).Where("id = ?", o.ID).
-				Update("refund_pending", gorm.Expr("refund_pending + ?", pending)).Error; err != nil {
-				return fmt.Errorf("update order: %w", err)
+			if err := models.AddRefundPending(ctx, tx, o.ID, pending); err != nil {
+				return err
 			}
 		}
 		detail := []string{fmt.Sprintf("amount=%d", r.Amount), "refund=" + r.StripeRefundID, "refund_status=" + r.Status}
@@ -83,7 +76,7 @@ func RecordRefund(ctx context.Context, db *gorm.DB, orderID string, r RefundMade
 			detail = append(detail, "by="+r.AdminEmail)
 		}
 		recorded = true
-		return AddEvent(ctx, tx, o.ID, SourceAdmin, "", KindRefundRequested, o.Status, o.Status, strings.Join(detail, " "))
+		return models.AddOrderEvent(ctx, tx, o.ID, SourceAdmin, "", KindRefundRequested, o.Status, o.Status, strings.Join(detail, " "))
 	})
 	return recorded, err
 }

@@ -101,13 +101,7 @@ var stageRank = map[string]int{
 }
 
 // settled reports whether the payment succeeded (paid, refunded or disputed).
-func settled(status string) bool {
-	switch status {
-	case models.StatusPaid, models.StatusPartiallyRefunded, models.StatusRefunded, models.StatusDisputed:
-		return true
-	}
-	return false
-}
+func settled(status string) bool { return models.StatusIn(status, models.PaidStatuses) }
 
 // settledStatus derives the status of a paid order from its refunds and dispute.
 func settledStatus(s State) string {

@@ -108,9 +108,8 @@ func (a *Applier) apply(ctx context.Context, ev stripe.Event, orderID, piID stri
 	}
 	if o.PaymentIntentID == nil && piID != "" {
 		// The webhook came before the confirm's answer was recorded: remember the PaymentIntent now.
-		if err := a.DB.WithContext(ctx).Model(&models.Order{}).Where("id = ? AND payment_intent_id IS NULL", o.ID).
-			Update("payment_intent_id", piID).Error; err != nil {
-			return "", fmt.Errorf("record payment intent: %w", err)
+		if err := models.RecordPaymentIntentOnce(ctx, a.DB, o.ID, piID); err != nil {
+			return "", err
 		}
 	} else if o.PaymentIntentID != nil && piID != "" && *o.PaymentIntentID != piID {
 		a.Log.WarnContext(ctx, "webhook for another PaymentIntent of the order", "order", o.Number, "event", ev.ID, "payment_intent", piID)

@@ -16,16 +16,18 @@ import (
 	"github.com/stripe/stripe-go/v82/webhook"
 	"gorm.io/gorm"
 
+	"github.com/storefront/storefront/app/apperr"
 	"github.com/storefront/storefront/models"
 )
 
 // MaxBody is the largest event body accepted (Stripe's events are far smaller).
 const MaxBody = 64 << 10
 
-// Errors of Receive; the handler maps them to HTTP statuses.
+// Errors of Receive: the event is refused and Stripe is told why.
 var (
-	ErrSignature  = errors.New("invalid Stripe signature")
-	ErrAPIVersion = errors.New("event of another API release train")
+	ErrSignature  = apperr.New(apperr.Malformed, "signature_invalid", "The Stripe-Signature header does not verify.")
+	ErrAPIVersion = apperr.New(apperr.Malformed, "api_version_mismatch",
+		"The event's API version is not the one this shop is pinned to; update the webhook endpoint's API version.")
 )
 
 // Inbox verifies and stores events.
@@ -58,7 +60,7 @@ func (in *Inbox) Receive(ctx context.Context, payload []byte, signature string) 
 			"fix", "set the webhook endpoint's API version to "+stripe.APIVersion+" in the Stripe Dashboard (Developers → Webhooks), or create a new endpoint with that version")
 		rej := models.WebhookRejection{Reason: "api_version", EventID: ev.ID, EventType: string(ev.Type),
 			APIVersion: ev.APIVersion, ReceivedAt: time.Now().UTC()}
-		if err := in.DB.WithContext(ctx).Create(&rej).Error; err != nil {
+		if err := models.RecordWebhookRejection(ctx, in.DB, &rej); err != nil {
 			in.Log.ErrorContext(ctx, "record webhook rejection", "err", err)
 		}
 		return false, ErrAPIVersion

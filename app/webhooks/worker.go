@@ -79,12 +79,7 @@ func (w *Worker) Drain(ctx context.Context) (int, error) {
 }
 
 func (w *Worker) due(ctx context.Context) ([]string, error) {
-	now := time.Now().UTC()
-	var ids []string
-	err := w.DB.WithContext(ctx).Model(&models.WebhookEvent{}).
-		Where("status = ? AND next_attempt_at <= ? AND (locked_until IS NULL OR locked_until < ?)", models.InboxPending, now, now).
-		Order("created, id").Limit(100).Pluck("id", &ids).Error
-	return ids, err
+	return models.DueWebhookEventIDs(ctx, w.DB, time.Now().UTC(), 100)
 }
 
 // claim takes a lease, in one statement, on those of ids that are still due and not leased by another worker,
@@ -92,16 +87,7 @@ func (w *Worker) due(ctx context.Context) ([]string, error) {
 // drained at several thousand a second, not at the pace of two SQLite commits per event.)
 func (w *Worker) claim(ctx context.Context, ids []string) ([]models.WebhookEvent, error) {
 	now := time.Now().UTC()
-	err := w.DB.WithContext(ctx).Model(&models.WebhookEvent{}).
-		Where("id IN ? AND status = ? AND (locked_until IS NULL OR locked_until < ?)", ids, models.InboxPending, now).
-		Updates(map[string]any{"locked_by": w.ID, "locked_until": now.Add(w.Lease)}).Error
-	if err != nil {
-		return nil, err
-	}
-	var evs []models.WebhookEvent
-	err = w.DB.WithContext(ctx).Where("id IN ? AND status = ? AND locked_by = ?", ids, models.InboxPending, w.ID).
-		Order("created, id").Find(&evs).Error
-	return evs, err
+	return models.LeaseWebhookEvents(ctx, w.DB, ids, w.ID, now, now.Add(w.Lease))
 }
 
 // process applies the claimed events one by one, in order, and records each outcome, all in one transaction:
@@ -131,8 +117,8 @@ func (w *Worker) processTx(ctx context.Context, evs []models.WebhookEvent) error
 		applier := *w.Apply
 		applier.DB = tx
 		for _, ev := range evs {
-			up, c := w.apply(ctx, &applier, ev)
-			if err := tx.Model(&models.WebhookEvent{}).Where("id = ? AND locked_by = ?", ev.ID, w.ID).Updates(up).Error; err != nil {
+			out, c := w.apply(ctx, &applier, ev)
+			if err := models.RecordWebhookOutcome(ctx, tx, ev.ID, w.ID, out); err != nil {
 				return err
 			}
 			count = append(count, c)
@@ -147,25 +133,25 @@ func (w *Worker) processTx(ctx context.Context, evs []models.WebhookEvent) error
 	return err
 }
 
-// apply applies one event and returns the update that records its outcome (applied or ignored, retried later
-// with backoff, or failed for good after MaxAttempts) and the metrics to count once it is committed.
-func (w *Worker) apply(ctx context.Context, applier *Applier, ev models.WebhookEvent) (map[string]any, func()) {
+// apply applies one event and returns its outcome to record (applied or ignored, retried later with backoff,
+// or failed for good after MaxAttempts) and the metrics to count once it is committed.
+func (w *Worker) apply(ctx context.Context, applier *Applier, ev models.WebhookEvent) (models.WebhookOutcome, func()) {
 	outcome, applyErr := applier.Apply(ctx, ev)
 	now := time.Now().UTC()
-	up := map[string]any{"attempts": ev.Attempts + 1, "locked_by": nil, "locked_until": nil}
+	up := models.WebhookOutcome{Attempts: ev.Attempts + 1}
 	switch {
 	case applyErr == nil:
-		up["status"], up["applied_at"], up["last_error"] = outcome, now, nil
+		up.Status, up.AppliedAt = outcome, now
 		return up, func() {
 			w.Metrics.applied.WithLabelValues(outcome).Inc()
 			w.Metrics.lag.Observe(now.Sub(ev.ReceivedAt).Seconds())
 		}
 	case ev.Attempts+1 >= MaxAttempts:
-		up["status"], up["last_error"] = models.InboxFailed, applyErr.Error()
+		up.Status, up.LastError = models.InboxFailed, applyErr.Error()
 		w.Log.ErrorContext(ctx, "webhook event failed for good", "event", ev.ID, "event_type", ev.Type, "attempts", ev.Attempts+1, "err", applyErr)
 		return up, w.Metrics.failed.Inc
 	default:
-		up["last_error"], up["next_attempt_at"] = applyErr.Error(), now.Add(backoff(ev.Attempts))
+		up.LastError, up.NextAttemptAt = applyErr.Error(), now.Add(backoff(ev.Attempts))
 		level := slog.LevelWarn
 		if errors.Is(applyErr, ErrOrderNotYet) {
 			level = slog.LevelInfo

@@ -41,9 +41,10 @@ func StatusLabel(status string) string {
 
 // StatusHeadline is the order page's title for a status.
 func StatusHeadline(status string) string {
-	switch status {
-	case models.StatusPaid, models.StatusPartiallyRefunded, models.StatusRefunded, models.StatusDisputed:
+	if models.StatusIn(status, models.PaidStatuses) {
 		return "Thank you for your order"
+	}
+	switch status {
 	case models.StatusProcessing, models.StatusPending:
 		return "We're confirming your payment"
 	case models.StatusRequiresAction:

@@ -1,4 +1,4 @@
-package app
+package models
 
 import (
 	"context"
@@ -7,8 +7,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-
-	"github.com/storefront/storefront/models"
 )
 
 // SQLite lets one connection write at a time. When several want to, the ones that lose wait in SQLite's busy
@@ -23,19 +21,13 @@ import (
 // not deadlock.
 const gateWaitMax = 10 * time.Second
 
-// gateSQLiteWrites makes every transaction and write statement of db pass the gate. Call it once, before the
-// database is shared between goroutines.
-func gateSQLiteWrites(db *models.DB) {
-	if db.IsPostgres() {
-		return
-	}
-	sqlDB, err := db.DB.DB()
-	if err != nil {
-		return
-	}
+// gateWrites makes every transaction and write statement of a SQLite database pass the gate. Open calls it once,
+// before the database is shared between goroutines. (Two handles on one file have two gates: between them,
+// SQLite's own busy handling decides.)
+func gateWrites(g *gorm.DB, sqlDB *sql.DB) {
 	pool := &gatedPool{db: sqlDB, gate: make(chan struct{}, 1)}
-	db.DB.ConnPool = pool
-	db.DB.Statement.ConnPool = pool
+	g.ConnPool = pool
+	g.Statement.ConnPool = pool
 }
 
 // gatedPool is the connection pool GORM uses: *sql.DB with the write gate in front.

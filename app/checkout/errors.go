@@ -1,0 +1,79 @@
+package checkout
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/storefront/storefront/app/apperr"
+	"github.com/storefront/storefront/app/orders"
+	"github.com/storefront/storefront/app/payments"
+	"github.com/storefront/storefront/models"
+)
+
+// Errors of checkout that are the shopper's to fix.
+var (
+	ErrEmptyCart = apperr.New(apperr.Invalid, "cart_empty", "Your cart is empty.")
+	ErrBusy      = apperr.New(apperr.Conflict, "payment_in_progress", "Your payment is already being processed. Please wait a moment.")
+	ErrTooSmall  = apperr.New(apperr.Invalid, "amount_too_small", "The order total is below the smallest amount we can charge.")
+)
+
+// inputError lists what is wrong with the shopper's email and address, by form field name.
+func inputError(fields map[string]string) *apperr.Error {
+	return &apperr.Error{Kind: apperr.Validation, Message: "Please check the highlighted fields.", Fields: fields}
+}
+
+// discountError is a discount code the shopper cannot use, in the shop's error vocabulary; hint says what to
+// do next ("" for none).
+func discountError(de *orders.DiscountError, hint string) *apperr.Error {
+	msg := de.Message
+	if hint != "" {
+		msg += " " + hint
+	}
+	return &apperr.Error{Kind: apperr.Invalid, Code: "discount_invalid", Message: msg, Err: de}
+}
+
+// stockError is a cart line that is short of stock, in the shop's error vocabulary.
+func stockError(se *models.StockError) *apperr.Error {
+	msg := fmt.Sprintf("%s is out of stock.", se.Product)
+	if se.Available > 0 {
+		msg = fmt.Sprintf("Only %d of %s left in stock.", se.Available, se.Product)
+	}
+	return &apperr.Error{Kind: apperr.Conflict, Code: "out_of_stock", Message: msg + " Update your cart to continue.", Err: se}
+}
+
+// paymentError is a failed Stripe call of a confirm, in the shop's error vocabulary: a decline keeps Stripe's
+// code and decline code and names the order, so that the shopper can pay it again.
+func paymentError(f *payments.Failure, orderNumber string) *apperr.Error {
+	e := &apperr.Error{Kind: apperr.Upstream, Message: f.ShopperMessage(), Err: f}
+	switch f.Outcome {
+	case payments.OutcomeCard:
+		e.Kind = apperr.Card
+		if f.Stripe != nil {
+			e.Code, e.DeclineCode = string(f.Stripe.Code), string(f.Stripe.DeclineCode)
+		}
+		e.Extra = map[string]any{"order_number": orderNumber}
+	case payments.OutcomeBusy:
+		e.Kind, e.Code = apperr.Busy, "busy"
+	case payments.OutcomeInvalid:
+		if f.Stripe != nil && f.Stripe.Param == "confirmation_token" {
+			e.Kind, e.Code = apperr.Invalid, "confirmation_token_invalid"
+		}
+	}
+	return e
+}
+
+// confirmError says a failed confirm in the shop's error vocabulary where the shopper can act on it; other
+// errors stay as they are (internal).
+func confirmError(err error) error {
+	var (
+		se *models.StockError
+		de *orders.DiscountError
+	)
+	switch {
+	case errors.As(err, &se):
+		return stockError(se)
+	case errors.As(err, &de):
+		return discountError(de, "Remove the code to continue.")
+	}
+	return err
+}
