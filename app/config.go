@@ -2,9 +2,11 @@ package app
 
 import (
 	"crypto/rand"
+	"crypto/tls"
 	"encoding/hex"
 	"fmt"
 	"net"
+	"net/mail"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -41,6 +43,12 @@ type Config struct {
 	AdminAPIToken        string
 	TrustedProxies       []*net.IPNet
 	ReconcileInterval    time.Duration
+
+	// Email (SMTP_URL, MAIL_FROM): without SMTPURL the shop's emails stay in the outbox for /admin/emails.
+	SMTPURL  string
+	MailFrom string
+	// SMTPTLS, when set, is the TLS configuration used with SMTP_URL (not a setting: tests trust their own server).
+	SMTPTLS *tls.Config
 
 	// Simulated is true when the built-in Stripe simulator stands in for Stripe.
 	Simulated bool
@@ -149,12 +157,37 @@ func LoadConfig(lookup func(string) (string, bool)) (Config, error) {
 	if c.ReconcileInterval, err = time.ParseDuration(get("RECONCILE_INTERVAL", "5m")); err != nil || c.ReconcileInterval < time.Second {
 		return c, bad("RECONCILE_INTERVAL", "%q is not a duration of at least 1s; use e.g. 5m", get("RECONCILE_INTERVAL", ""))
 	}
+	if err := c.loadMail(get); err != nil {
+		return c, err
+	}
 	c.StripeTimeout = 30 * time.Second
 	c.InFlightTimeout = 2 * time.Minute
 	c.StuckAfter = 2 * time.Minute
 	c.DiscountPerMinute, c.ConfirmPerMinute = 30, 20
 	c.AbandonAfter = time.Hour
 	return c, nil
+}
+
+// loadMail reads SMTP_URL and MAIL_FROM: smtp:// uses STARTTLS, smtps:// implicit TLS; user and password
+// come from the URL.
+func (c *Config) loadMail(get func(string, string) string) error {
+	c.SMTPURL = get("SMTP_URL", "")
+	if c.SMTPURL != "" {
+		u, err := url.Parse(c.SMTPURL)
+		if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
+			return bad("SMTP_URL", "not an SMTP URL; use smtp://USER:PASS@HOST:587 (STARTTLS) or smtps://USER:PASS@HOST:465")
+		}
+		if p := u.Port(); p != "" {
+			if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+				return bad("SMTP_URL", "%q is not a port number; use e.g. smtp://HOST:587", p)
+			}
+		}
+	}
+	c.MailFrom = get("MAIL_FROM", "Storefront <shop@localhost>")
+	if _, err := mail.ParseAddress(c.MailFrom); err != nil {
+		return bad("MAIL_FROM", "%q is not an email address; use e.g. Storefront <shop@example.com>", c.MailFrom)
+	}
+	return nil
 }
 
 // loadStripe reads the Stripe settings and applies the go-live guards of DESIGN.md.
