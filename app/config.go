@@ -49,6 +49,8 @@ type Config struct {
 	MailFrom string
 	// SMTPTLS, when set, is the TLS configuration used with SMTP_URL (not a setting: tests trust their own server).
 	SMTPTLS *tls.Config
+	// MailRetryBase is the wait before an email's second attempt, doubling after (not a setting; 0 = 15 s).
+	MailRetryBase time.Duration
 
 	// Simulated is true when the built-in Stripe simulator stands in for Stripe.
 	Simulated bool

@@ -163,3 +163,10 @@ func RetryOutboxEmail(ctx context.Context, db *gorm.DB, id string) error {
 	return db.WithContext(ctx).Model(&OutboxEmail{}).Where("id = ? AND status = ?", id, OutboxFailed).
 		Updates(map[string]any{"status": OutboxPending, "attempts": 0, "next_attempt_at": time.Now().UTC()}).Error
 }
+
+// EmailsForOrder lists an order's emails, oldest first.
+func EmailsForOrder(ctx context.Context, db *gorm.DB, orderID string) ([]OutboxEmail, error) {
+	var es []OutboxEmail
+	err := db.WithContext(ctx).Where("order_id = ?", orderID).Order("created_at, id").Find(&es).Error
+	return es, err
+}
