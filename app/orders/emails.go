@@ -57,3 +57,18 @@ func queueRefundEmails(ctx context.Context, tx *gorm.DB, o models.Order, from, t
 	}
 	return nil
 }
+
+// claimRefundEmail gives a refund's email its Stripe refund id when the charge.refunded webhook was applied
+// before the admin's refund was recorded (the email was then queued under the charge's cumulative amount).
+func claimRefundEmail(ctx context.Context, tx *gorm.DB, o models.Order, r RefundMade) error {
+	if r.ChargeRefunded <= 0 || o.RefundedAmount < r.ChargeRefunded {
+		return nil // not confirmed yet: the webhook queues it under its id
+	}
+	err := tx.WithContext(ctx).Model(&models.OutboxEmail{}).
+		Where("order_id = ? AND kind = ? AND ref = ? AND amount = ?", o.ID, models.EmailRefund, fmt.Sprintf("amount_refunded:%d", r.ChargeRefunded), r.Amount).
+		Update("ref", r.StripeRefundID).Error
+	if err != nil {
+		return fmt.Errorf("key refund email: %w", err)
+	}
+	return nil
+}

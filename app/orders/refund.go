@@ -65,6 +65,9 @@ func RecordRefund(ctx context.Context, db *gorm.DB, orderID string, r RefundMade
 		if res.RowsAffected == 0 {
 			return nil // already recorded
 		}
+		if err := claimRefundEmail(ctx, tx, o, r); err != nil {
+			return err
+		}
 		pending := r.Amount
 		switch {
 		case RefundFailed(r.Status):
