@@ -303,18 +303,18 @@ func TestEmailWithoutSMTPStaysInTheOutboxForTheAdmin(t *testing.T) {
 			t.Errorf("outbox page lacks %q", want)
 		}
 	}
-	page := admin.Get("/admin/emails/" + es[0].ID).Expect(t, http.StatusOK)
+	page := admin.Get("/admin/emails/"+es[0].ID).Expect(t, http.StatusOK)
 	if !strings.Contains(page.Body, "Order confirmation "+o.Number) || !strings.Contains(page.Body, s.URL+"/orders/"+o.Number) {
 		t.Errorf("email page lacks the subject or the link")
 	}
 	if csp := page.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "frame-src 'self'") {
 		t.Errorf("the preview frame is not allowed: %s", csp)
 	}
-	html := admin.Get("/admin/emails/" + es[0].ID + "/html").Expect(t, http.StatusOK)
+	html := admin.Get("/admin/emails/"+es[0].ID+"/html").Expect(t, http.StatusOK)
 	if !strings.Contains(html.Body, "Thank you for your order") || !strings.Contains(html.Header.Get("Content-Security-Policy"), "sandbox") {
 		t.Errorf("HTML preview: %s", html.Header.Get("Content-Security-Policy"))
 	}
-	admin.Get("/admin/emails/" + models.NewID()).Expect(t, http.StatusNotFound)
+	admin.Get("/admin/emails/"+models.NewID()).Expect(t, http.StatusNotFound)
 }
 
 func TestShipRefusesUnpaidOrdersAndChecksTheForm(t *testing.T) {
@@ -384,7 +384,7 @@ func TestShipRefusesUnpaidOrdersAndChecksTheForm(t *testing.T) {
 	}
 
 	// The shopper's order page shows the parcel with a link to FedEx.
-	shopperPage := s.Client(t).Get("/orders/" + o.Number).Expect(t, http.StatusOK).Body
+	shopperPage := s.Client(t).Get("/orders/"+o.Number).Expect(t, http.StatusOK).Body
 	if !strings.Contains(shopperPage, `data-testid="shipment"`) || !strings.Contains(shopperPage, "https://www.fedex.com/fedextrack/?trknbr=794698570890") {
 		t.Errorf("order page lacks the shipment")
 	}
