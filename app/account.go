@@ -74,6 +74,7 @@ func (a *App) showAccount(c echo.Context) error {
 	for _, ord := range orders {
 		o.Orders = append(o.Orders, account.OrderRow{
 			Number: ord.Number, Status: ord.Status, Total: ord.Total, Currency: ord.Currency, CreatedAt: ord.CreatedAt,
+			Shipped: ord.FulfillmentStatus == models.FulfillmentShipped, Carrier: ord.Carrier, TrackingNumber: ord.TrackingNumber,
 		})
 	}
 	noStore(c)

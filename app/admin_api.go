@@ -27,6 +27,8 @@ type apiOrder struct {
 	PaymentIntentID *string   `json:"payment_intent_id"`
 	CreatedAt       time.Time `json:"created_at"`
 	UpdatedAt       time.Time `json:"updated_at"`
+
+	apiFulfillment // fulfillment_status, carrier, tracking_number, shipped_at
 }
 
 type apiOrderList struct {
@@ -62,7 +64,8 @@ type apiOrderDetail struct {
 func toAPIOrder(o models.Order) apiOrder {
 	return apiOrder{ID: o.ID, Number: o.Number, Status: o.Status, Email: o.Email, Currency: o.Currency,
 		Subtotal: o.Subtotal, Discount: o.Discount, Shipping: o.Shipping, Total: o.Total,
-		PaymentIntentID: o.PaymentIntentID, CreatedAt: o.CreatedAt.UTC(), UpdatedAt: o.UpdatedAt.UTC()}
+		PaymentIntentID: o.PaymentIntentID, apiFulfillment: toAPIFulfillment(o),
+		CreatedAt: o.CreatedAt.UTC(), UpdatedAt: o.UpdatedAt.UTC()}
 }
 
 // apiListOrders is GET /admin/api/orders: status, q, cursor, limit → a page of orders and the next cursor.

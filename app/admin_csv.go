@@ -14,7 +14,7 @@ import (
 
 // ordersCSVHeader is the header row of the orders export; amounts are in minor units.
 var ordersCSVHeader = []string{"number", "status", "email", "currency", "subtotal", "discount", "shipping", "total",
-	"refunded", "payment_intent_id", "created_at"}
+	"refunded", "payment_intent_id", "created_at", "fulfillment_status", "carrier", "tracking_number", "shipped_at"}
 
 // exportOrdersCSV streams every order matching the list's filters as CSV, newest first, reading and writing in
 // keyset batches so that neither the server nor the database holds the whole export.
@@ -44,6 +44,7 @@ func (a *App) exportOrdersCSV(c echo.Context) error {
 			strconv.FormatInt(o.Subtotal, 10), strconv.FormatInt(o.Discount, 10), strconv.FormatInt(o.Shipping, 10),
 			strconv.FormatInt(o.Total, 10), strconv.FormatInt(o.RefundedAmount, 10), csvCell(pi),
 			o.CreatedAt.UTC().Format(time.RFC3339)}
+		row = append(row, fulfillmentCSV(o)...)
 		if err := w.Write(row); err != nil {
 			return err
 		}

@@ -37,5 +37,8 @@ func (a *App) showDashboard(c echo.Context) error {
 	if d.Inbox, err = models.WebhookInboxHealth(ctx, a.db.DB); err != nil {
 		return fmt.Errorf("inbox health: %w", err)
 	}
+	if err := a.dashboardFulfillment(c, &d); err != nil {
+		return err
+	}
 	return render(c, http.StatusOK, admin.DashboardPage(a.page(c, "Dashboard"), d))
 }

@@ -32,6 +32,9 @@ func parseOrderFilter(q url.Values) (models.OrderFilter, admin.OrderFilterForm, 
 		return f, form, &filterError{"invalid_status", fmt.Sprintf("There is no order status %q. Use one of: %s.",
 			f.Status, strings.Join(models.Statuses, ", "))}
 	}
+	if err := parseFulfillment(q, &f, &form); err != nil {
+		return f, form, err
+	}
 	if len(f.Query) > 254 {
 		return f, form, &filterError{"invalid_query", "The search is too long: enter an order number or the start of an email address."}
 	}
@@ -79,7 +82,8 @@ func parseOrderFilter(q url.Values) (models.OrderFilter, admin.OrderFilterForm, 
 // query writes the filters back as a query string, with an optional cursor.
 func filterQuery(form admin.OrderFilterForm, cursor string) url.Values {
 	v := url.Values{}
-	for k, s := range map[string]string{"status": form.Status, "q": form.Q, "from": form.From, "to": form.To, "limit": form.Limit, "cursor": cursor} {
+	for k, s := range map[string]string{"status": form.Status, "q": form.Q, "from": form.From, "to": form.To, "limit": form.Limit, "cursor": cursor,
+		"fulfillment": form.Fulfillment} {
 		if s != "" {
 			v.Set(k, s)
 		}
@@ -145,6 +149,9 @@ func (a *App) renderAdminOrder(c echo.Context, status int, o models.Order, form 
 	d := admin.OrderDetail{Order: o, Events: evs, Refunds: refunds, CanRefund: orders.CanRefund(o.Status), Refund: form}
 	if d.CanRefund {
 		d.Refundable = orders.Refundable(o) // an unpaid or disputed order has nothing to refund
+	}
+	if err := a.orderShipping(c, &d); err != nil {
+		return err
 	}
 	if o.PaymentIntentID != nil {
 		d.PaymentURL = a.stripeDashboardURL("payments", *o.PaymentIntentID)

@@ -231,7 +231,7 @@ func TestAdminOrdersJSONMatchesTheDatabase(t *testing.T) {
 	if len(list) != len(want) {
 		t.Fatalf("%d orders, want %d", len(list), len(want))
 	}
-	keys := "created_at,currency,discount,email,id,number,payment_intent_id,shipping,status,subtotal,total,updated_at"
+	keys := "carrier,created_at,currency,discount,email,fulfillment_status,id,number,payment_intent_id,shipped_at,shipping,status,subtotal,total,tracking_number,updated_at"
 	for i, o := range want {
 		got := list[i]
 		if names := slices.Sorted(maps.Keys(got)); strings.Join(names, ",") != keys {
@@ -320,7 +320,7 @@ func TestAdminOrdersCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Join(rows[0], ",") != "number,status,email,currency,subtotal,discount,shipping,total,refunded,payment_intent_id,created_at" {
+	if strings.Join(rows[0], ",") != "number,status,email,currency,subtotal,discount,shipping,total,refunded,payment_intent_id,created_at,fulfillment_status,carrier,tracking_number,shipped_at" {
 		t.Fatalf("header %v", rows[0])
 	}
 	want := dbOrders(t, s, "")
@@ -335,7 +335,7 @@ func TestAdminOrdersCSV(t *testing.T) {
 		}
 		exp := []string{o.Number, o.Status, email, o.Currency, strconv.FormatInt(o.Subtotal, 10), strconv.FormatInt(o.Discount, 10),
 			strconv.FormatInt(o.Shipping, 10), strconv.FormatInt(o.Total, 10), strconv.FormatInt(o.RefundedAmount, 10),
-			*o.PaymentIntentID, o.CreatedAt.UTC().Format(time.RFC3339)}
+			*o.PaymentIntentID, o.CreatedAt.UTC().Format(time.RFC3339), models.FulfillmentUnfulfilled, "", "", ""}
 		if strings.Join(r, "|") != strings.Join(exp, "|") {
 			t.Fatalf("row %d:\n got %v\nwant %v", i+1, r, exp)
 		}

@@ -51,6 +51,11 @@ func adminRoutes(t *testing.T, s *apptest.Server) []adminRoute {
 	t.Helper()
 	db := s.App.DB()
 	order := seedOrders(t, s, time.Now(), 1, nil)[0]
+	email := models.OutboxEmail{OrderID: order.ID, Kind: models.EmailOrderConfirmation, Recipient: order.Email}
+	if _, err := models.QueueEmail(t.Context(), db.DB, email); err != nil {
+		t.Fatal(err)
+	}
+	db.Where("order_id = ?", order.ID).Take(&email)
 	var product models.Product
 	db.Where("slug = ?", "cedar-candle").Take(&product)
 	var discount models.Discount
@@ -65,6 +70,11 @@ func adminRoutes(t *testing.T, s *apptest.Server) []adminRoute {
 		{"GET", "/admin/orders.csv", nil, http.StatusOK},
 		{"GET", "/admin/orders/" + order.ID, nil, http.StatusOK},
 		{"POST", "/admin/orders/" + order.ID + "/refund", url.Values{"amount": {"abc"}, "refund_seq": {"1"}}, http.StatusUnprocessableEntity},
+		{"POST", "/admin/orders/" + order.ID + "/ship", url.Values{"carrier": {""}}, http.StatusUnprocessableEntity},
+		{"GET", "/admin/emails", nil, http.StatusOK},
+		{"GET", "/admin/emails/" + email.ID, nil, http.StatusOK},
+		{"GET", "/admin/emails/" + email.ID + "/html", nil, http.StatusOK},
+		{"POST", "/admin/emails/" + email.ID + "/retry", url.Values{}, http.StatusSeeOther},
 		{"GET", "/admin/products", nil, http.StatusOK},
 		{"GET", "/admin/products/new", nil, http.StatusOK},
 		{"POST", "/admin/products", newProduct, http.StatusSeeOther},

@@ -18,6 +18,7 @@ import (
 
 	"github.com/storefront/storefront/app/checkout"
 	"github.com/storefront/storefront/app/jobs"
+	"github.com/storefront/storefront/app/mail"
 	"github.com/storefront/storefront/app/orders"
 	"github.com/storefront/storefront/app/payments"
 	"github.com/storefront/storefront/app/refunds"
@@ -47,6 +48,8 @@ type App struct {
 	webhookMetrics *webhooks.Metrics
 	worker         *webhooks.Worker
 	reconciler     *jobs.Reconciler
+	mail           *mail.Worker // nil without SMTP_URL: emails stay in the outbox (admin_emails.go)
+	mailCompose    mail.Composer
 
 	// Background jobs (inbox worker, reconciler) run until Close.
 	stopJobs context.CancelFunc
@@ -132,6 +135,9 @@ func newWithDB(ctx context.Context, cfg Config, log *slog.Logger, db *models.DB)
 	a.inbox = &webhooks.Inbox{DB: db.DB, Secret: cfg.StripeWebhookSecret, Log: log, Metrics: a.webhookMetrics, Wake: a.worker.Wake}
 	a.reconciler = &jobs.Reconciler{DB: db.DB, Checkout: a.checkout, Pay: a.pay, Inbox: a.inbox, Log: log.With("component", "reconciler"),
 		Lookback: 72 * time.Hour, StuckAfter: cfg.StuckAfter, AbandonAfter: cfg.AbandonAfter}
+	if err := a.setUpMail(); err != nil {
+		return nil, err
+	}
 	a.echo = a.newEcho()
 	a.startJobs()
 	return a, nil
@@ -150,6 +156,7 @@ func (a *App) startJobs() {
 		defer a.jobs.Done()
 		a.reconciler.Run(ctx, a.cfg.ReconcileInterval)
 	}()
+	a.startMail(ctx)
 }
 
 // Reconciler settles stuck orders from Stripe (also `storefront reconcile`).

@@ -2,6 +2,7 @@ package app
 
 import (
 	"crypto/rand"
+	"crypto/tls"
 	"encoding/hex"
 	"fmt"
 	"net"
@@ -42,9 +43,15 @@ type Config struct {
 	AdminAPIToken        string
 	TrustedProxies       []*net.IPNet
 	ReconcileInterval    time.Duration
-	SMTPURL              string // smtp:// (STARTTLS) or smtps://; "" keeps emails in the outbox
-	MailFrom             string
 	AssetsDir            string // development: serve assets from this folder on disk, read at each request
+
+	// Email (SMTP_URL, MAIL_FROM): without SMTPURL the shop's emails stay in the outbox for /admin/emails.
+	SMTPURL  string
+	MailFrom string
+	// SMTPTLS, when set, is the TLS configuration used with SMTP_URL (not a setting: tests trust their own server).
+	SMTPTLS *tls.Config
+	// MailRetryBase is the wait before an email's second attempt, doubling after (not a setting; 0 = 15 s).
+	MailRetryBase time.Duration
 
 	// Simulated is true when the built-in Stripe simulator stands in for Stripe.
 	Simulated bool
@@ -172,6 +179,28 @@ func LoadConfig(lookup func(string) (string, bool)) (Config, error) {
 	return c, nil
 }
 
+// loadMail reads SMTP_URL and MAIL_FROM: smtp:// uses STARTTLS, smtps:// implicit TLS; user and password
+// come from the URL.
+func (c *Config) loadMail(get func(string, string) string) error {
+	c.SMTPURL = get("SMTP_URL", "")
+	if c.SMTPURL != "" {
+		u, err := url.Parse(c.SMTPURL)
+		if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
+			return bad("SMTP_URL", "not an SMTP URL; use smtp://USER:PASS@HOST:587 (STARTTLS) or smtps://USER:PASS@HOST:465")
+		}
+		if p := u.Port(); p != "" {
+			if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+				return bad("SMTP_URL", "%q is not a port number; use e.g. smtp://HOST:587", p)
+			}
+		}
+	}
+	c.MailFrom = get("MAIL_FROM", "Storefront <shop@localhost>")
+	if _, err := mail.ParseAddress(c.MailFrom); err != nil {
+		return bad("MAIL_FROM", "%q is not an email address; use e.g. Storefront <shop@example.com>", c.MailFrom)
+	}
+	return nil
+}
+
 // loadStripe reads the Stripe settings and refuses the unsafe combinations listed in README.md, "Settings".
 func (c *Config) loadStripe(get func(string, string) string) error {
 	c.StripeSecretKey = get("STRIPE_SECRET_KEY", "")
@@ -234,22 +263,6 @@ func (c *Config) loadStripe(get func(string, string) string) error {
 	}
 	if c.StripeSimulator == "on" {
 		c.useSimulator()
-	}
-	return nil
-}
-
-// loadMail reads where the shop's emails go. The URL holds a password: errors never repeat it.
-func (c *Config) loadMail(get func(string, string) string) error {
-	c.SMTPURL = get("SMTP_URL", "")
-	if c.SMTPURL != "" {
-		u, err := url.Parse(c.SMTPURL)
-		if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
-			return bad("SMTP_URL", "not an SMTP URL; use smtp://USER:PASS@HOST:587 (STARTTLS) or smtps://USER:PASS@HOST:465, or unset it to keep emails in the outbox")
-		}
-	}
-	c.MailFrom = get("MAIL_FROM", "Storefront <shop@localhost>")
-	if _, err := mail.ParseAddress(c.MailFrom); err != nil {
-		return bad("MAIL_FROM", "%q is not an email address; use e.g. Shop Name <shop@example.com>", c.MailFrom)
 	}
 	return nil
 }

@@ -106,6 +106,12 @@ type Order struct {
 	UpdatedAt        time.Time
 	Items            []OrderItem
 	Events           []OrderEvent
+
+	// Fulfillment (fulfillment.go): FulfillmentUnfulfilled until an admin marks the order shipped.
+	FulfillmentStatus string
+	Carrier           string
+	TrackingNumber    string
+	ShippedAt         *time.Time
 }
 
 // OrderItem is a line of an order: the product's name and price as they were when the order was made.
@@ -147,6 +153,9 @@ func (o *Order) BeforeCreate(*gorm.DB) error {
 	}
 	if o.StockState == "" {
 		o.StockState = StockNone
+	}
+	if o.FulfillmentStatus == "" {
+		o.FulfillmentStatus = FulfillmentUnfulfilled
 	}
 	return nil
 }

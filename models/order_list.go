@@ -33,6 +33,8 @@ type OrderFilter struct {
 	Query  string       // an order number (exact), a whole email address (exact) or its start (prefix); any case
 	After  *OrderCursor // continue after this order (keyset pagination)
 	Limit  int          // 1..MaxOrderPage; 0 means DefaultOrderPage
+
+	Fulfillment string // one of FulfillmentStatuses, FulfillmentToShip, or "" for any
 }
 
 // OrderCursor is the position of an order in the list: the list is ordered by (created_at DESC, id DESC),
@@ -130,6 +132,7 @@ func OrderListQuery(ctx context.Context, db *gorm.DB, f OrderFilter) *gorm.DB {
 	if f.Status != "" {
 		q = q.Where("status = ?", f.Status)
 	}
+	q = whereFulfillment(q, f.Fulfillment)
 	if !f.From.IsZero() {
 		q = q.Where("created_at >= ?", f.From.UTC())
 	}

@@ -17,6 +17,8 @@ type Page struct {
 	SignedIn  bool
 	Currency  string
 	Asset     func(name string) string
+	// Admin marks the admin's pages: the header leaves out the shopper's sign-in and cart.
+	Admin bool
 	// Refresh, when positive, reloads the page after that many seconds (orders still settling).
 	Refresh int
 }

@@ -83,6 +83,11 @@ func Apply(ctx context.Context, db *gorm.DB, orderID string, ch Change) (models.
 			}
 			updates["stock_state"] = models.StockReleased
 		}
+		if moved {
+			if err := queueEmails(ctx, tx, o, before, after); err != nil {
+				return err
+			}
+		}
 		if len(updates) == 0 {
 			out = o
 			return nil

@@ -59,6 +59,9 @@ func RecordRefund(ctx context.Context, db *gorm.DB, orderID string, r RefundMade
 		if err != nil || !added {
 			return err // or already recorded
 		}
+		if err := claimRefundEmail(ctx, tx, o, r); err != nil {
+			return err
+		}
 		pending := r.Amount
 		switch {
 		case RefundFailed(r.Status):

@@ -2,6 +2,7 @@ package admin
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -18,11 +19,15 @@ type Dashboard struct {
 	Stuck      int64        // pending, requires_action or processing for longer than StuckAfter
 	StuckAfter time.Duration
 	Inbox      models.InboxHealth
+
+	ToShip       int64 // paid (or partly refunded) and not shipped
+	EmailsFailed int64 // emails to customers that failed for good
 }
 
 // OrderFilterForm is the orders toolbar as typed (echoed back into the form and the links).
 type OrderFilterForm struct {
 	Status, From, To, Q, Limit string
+	Fulfillment                string
 }
 
 // OrderList is one page of the orders list.
@@ -46,6 +51,10 @@ type OrderDetail struct {
 	ChargeURL   string
 	CustomerURL string
 	Refund      RefundForm
+	Ship        ShipForm
+	Emails      []models.OutboxEmail // the order's emails, oldest first
+	// EmailsSending is true when SMTP_URL is set (else emails are held in the outbox).
+	EmailsSending bool
 }
 
 // RefundForm is the refund form: the amount as typed, the form's refund number and what went wrong.
@@ -215,3 +224,6 @@ func discountAction(id string) string {
 	}
 	return "/admin/discounts/" + id
 }
+
+// paymentSucceeded reports whether an order's payment went through (a failure before it is history, not news).
+func paymentSucceeded(status string) bool { return slices.Contains(models.PaidStatuses, status) }

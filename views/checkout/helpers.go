@@ -61,7 +61,10 @@ func StatusHeadline(status string) string {
 func StatusHelp(o models.Order) string {
 	switch o.Status {
 	case models.StatusPaid:
-		return "Your payment was received. A receipt is on its way to " + MaskEmail(o.Email) + "."
+		if o.FulfillmentStatus == models.FulfillmentShipped {
+			return "Your order is on its way. We emailed the tracking number to " + MaskEmail(o.Email) + "."
+		}
+		return "Your payment was received. An order confirmation is on its way to " + MaskEmail(o.Email) + ", and we'll email you again when it ships."
 	case models.StatusProcessing, models.StatusPending:
 		return "This page updates by itself. You won't be charged twice."
 	case models.StatusRequiresAction:
