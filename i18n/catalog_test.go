@@ -327,3 +327,23 @@ func TestEveryKeyIsUsed(t *testing.T) {
 		t.Errorf("%d keys are in the catalogs but used nowhere (remove them, or use them): %s", len(unused), strings.Join(unused, ", "))
 	}
 }
+
+// TestConcurrentUse runs the Localizer from many goroutines, as request handlers do (go test -race).
+func TestConcurrentUse(t *testing.T) {
+	done := make(chan bool)
+	for i := 0; i < 8; i++ {
+		go func(l Locale) {
+			lz := For(l)
+			for j := 0; j < 50; j++ {
+				_ = lz.T("order.number", "Number", j)
+				_ = lz.N("layout.cart_count_label", j)
+				_ = lz.Money(int64(j), "usd")
+				_ = lz.Messages("js.")
+			}
+			done <- true
+		}(Supported[i%len(Supported)])
+	}
+	for i := 0; i < 8; i++ {
+		<-done
+	}
+}
