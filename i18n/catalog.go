@@ -126,8 +126,9 @@ func (c *catalog) localize(l Locale, id string, count any, data any) string {
 	return msg
 }
 
-// has reports whether the locale's catalog, or the English one, has the message id.
-func (l Localizer) has(id string) bool {
+// Has reports whether the locale's catalog, or the English one, has the message id: for ids built at run
+// time ("error.title." + code) that need a fallback of their own.
+func (l Localizer) Has(id string) bool {
 	c, err := loadCatalog()
 	if err != nil {
 		return false

@@ -216,6 +216,11 @@ func TestLocalizerT(t *testing.T) {
 			t.Errorf("got %q", got)
 		}
 	})
+	t.Run("Has tells a known id from an unknown one", func(t *testing.T) {
+		if !de.Has("error.title.404") || de.Has("error.title.418") {
+			t.Error("Has is wrong")
+		}
+	})
 	t.Run("an unknown id shows the id", func(t *testing.T) {
 		if got := de.T("no.such.key"); got != "no.such.key" {
 			t.Errorf("got %q", got)

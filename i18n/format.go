@@ -105,7 +105,7 @@ func (l Localizer) Int(n int64) string {
 // an official long form ("Hong Kong SAR China"). An unknown code is returned as it is.
 func (l Localizer) Country(code string) string {
 	code = strings.ToUpper(strings.TrimSpace(code))
-	if id := "country." + code; l.has(id) {
+	if id := "country." + code; l.Has(id) {
 		return l.T(id)
 	}
 	r, err := language.ParseRegion(code)
