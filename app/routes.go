@@ -26,6 +26,7 @@ func (a *App) routes(e *echo.Echo) {
 	web.POST("/cart/items", a.addToCart)
 	web.POST("/cart/items/:id", a.updateCartItem)
 	web.POST("/cart/items/:id/delete", a.removeCartItem)
+	web.POST("/locale", a.setLocale) // the language picker in the footer
 
 	// Checkout.
 	web.GET("/checkout", a.showCheckout)

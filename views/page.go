@@ -4,6 +4,7 @@ package views
 import (
 	"strings"
 
+	"github.com/storefront/storefront/i18n"
 	"github.com/storefront/storefront/models"
 )
 
@@ -21,6 +22,8 @@ type Page struct {
 	Admin bool
 	// Refresh, when positive, reloads the page after that many seconds (orders still settling).
 	Refresh int
+	// L speaks the request's locale: { p.L.T("cart.empty") }. The zero value speaks English.
+	L i18n.Localizer
 }
 
 // Flash is a one-time message shown at the top of the next page.
