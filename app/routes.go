@@ -11,8 +11,8 @@ func (a *App) routes(e *echo.Echo) {
 	// Ops: no session, no CSRF.
 	e.GET("/healthz", a.healthz)
 	e.GET("/readyz", a.readyz)
-	e.GET("/metrics", a.metrics.handler())
-	e.POST("/csp-report", a.cspReport, bodyLimit("8K")) // browsers post CSP violations here, without cookies
+	e.GET("/metrics", a.metrics.handler(a.cfg.MetricsToken, a.cfg.AdminAPIToken)) // bearer token, else 401
+	e.POST("/csp-report", a.cspReport, bodyLimit("8K"))                           // browsers post CSP violations here, without cookies
 	e.GET(assets.Prefix+"*", echo.WrapHandler(a.assets))
 	e.HEAD(assets.Prefix+"*", echo.WrapHandler(a.assets))
 
