@@ -145,14 +145,7 @@ func serve(ctx context.Context, cfg app.Config, log *slog.Logger, args []string)
 			return err
 		}
 	}
-	log.Info("serving", "url", cfg.BaseURL, "simulated_payments", cfg.Simulated, "database", redactDSN(cfg.DatabaseURL))
+	log.Info("serving", "url", cfg.BaseURL, "simulated_payments", cfg.Simulated, "database", app.RedactDSN(cfg.DatabaseURL))
 	return a.Serve(ctx, ln)
 }
 
-// redactDSN hides the password of a database URL for logs.
-func redactDSN(dsn string) string {
-	if u, err := parseURL(dsn); err == nil && u.User != nil {
-		return u.Redacted()
-	}
-	return dsn
-}

@@ -6,13 +6,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/url"
 
 	"github.com/storefront/storefront/app"
 	"github.com/storefront/storefront/app/stripesim"
 )
-
-func parseURL(s string) (*url.URL, error) { return url.Parse(s) }
 
 // runStripeSim runs the offline Stripe simulator on its own port, with its try-it page at /__stripe/.
 func runStripeSim(ctx context.Context, args []string, stdout, stderr io.Writer) error {

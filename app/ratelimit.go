@@ -37,6 +37,10 @@ func rateLimitPerIP(perMinute float64, burst int) echo.MiddlewareFunc {
 // signInLimit is the limit on sign-in and sign-up attempts per IP: 10 a minute, 5 at once.
 func signInLimit() echo.MiddlewareFunc { return rateLimitPerIP(10, 5) }
 
+// cspReportLimit bounds CSP reports per client: a page with a blocked resource reports a few at once, a
+// stranger filling the logs is cut off.
+func cspReportLimit() echo.MiddlewareFunc { return rateLimitPerIP(30, 10) }
+
 // discountLimit bounds discount code attempts per IP (guessing codes is cheap otherwise).
 func (a *App) discountLimit() echo.MiddlewareFunc {
 	return rateLimitPerIP(a.cfg.DiscountPerMinute, max(1, int(a.cfg.DiscountPerMinute/3)))

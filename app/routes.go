@@ -12,7 +12,7 @@ func (a *App) routes(e *echo.Echo) {
 	e.GET("/healthz", a.healthz)
 	e.GET("/readyz", a.readyz)
 	e.GET("/metrics", a.metrics.handler(a.cfg.MetricsToken, a.cfg.AdminAPIToken)) // bearer token, else 401
-	e.POST("/csp-report", a.cspReport, bodyLimit("8K"))                           // browsers post CSP violations here, without cookies
+	e.POST("/csp-report", a.cspReport, bodyLimit("8K"), cspReportLimit())         // browsers post CSP violations here, without cookies
 	e.GET(assets.Prefix+"*", echo.WrapHandler(a.assets))
 	e.HEAD(assets.Prefix+"*", echo.WrapHandler(a.assets))
 

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/storefront/storefront/app"
 	"github.com/storefront/storefront/app/apptest"
 )
 
@@ -48,4 +49,81 @@ func TestSecurityMetricsNeedABearerToken(t *testing.T) {
 		open.Client(t).Get("/metrics").Expect(t, http.StatusUnauthorized)
 		open.Client(t).Do(http.MethodGet, "/metrics", nil, bearer("")).Expect(t, http.StatusUnauthorized)
 	})
+}
+
+func TestSecurityClientRequestIDsAreKeptOnlyWhenTokenShaped(t *testing.T) {
+	s := apptest.New(t)
+	c := s.Client(t)
+	forged := map[string]string{
+		"a megabyte":        strings.Repeat("A", 1<<20),
+		"a long id":         strings.Repeat("a", 65),
+		"markup":            `<script>alert(1)</script>`,
+		"a forged log line": `x" level=ERROR msg="admin signed in`,
+		"json":              `{"request_id":"req_1"}`,
+		"spaces":            "abc def ghi",
+		"too short":         "abc",
+		"non-ASCII":         "réquête-0123456789",
+	}
+	for name, id := range forged {
+		t.Run(name+" is replaced", func(t *testing.T) {
+			res := c.Do(http.MethodGet, "/healthz", nil, http.Header{"X-Request-Id": {id}}).Expect(t, http.StatusOK)
+			got := res.Header.Get("X-Request-Id")
+			if got == id || !strings.HasPrefix(got, "req_") {
+				t.Errorf("request id %.80q", got)
+			}
+		})
+	}
+	for _, id := range []string{"0f8fad5b-d9cb-469f-a165-70867728950e", "req_0123456789abcdef", "Root=1-67891233-abcdef012345678912345678"} {
+		t.Run(id+" is kept", func(t *testing.T) {
+			res := c.Do(http.MethodGet, "/healthz", nil, http.Header{"X-Request-Id": {id}}).Expect(t, http.StatusOK)
+			if got := res.Header.Get("X-Request-Id"); got != id {
+				t.Errorf("request id %q, want %q", got, id)
+			}
+		})
+	}
+	logs := s.Logs.String()
+	for name, id := range forged {
+		if len(id) >= 8 && strings.Contains(logs, id) {
+			t.Errorf("the logs hold %s", name)
+		}
+	}
+}
+
+func TestSecurityCSPReportsAreRateLimited(t *testing.T) {
+	s := apptest.New(t)
+	c := s.Client(t)
+	report := `{"csp-report":{"document-uri":"http://shop/x","blocked-uri":"https://evil.example/a.js","violated-directive":"script-src"}}`
+	limited := 0
+	for range 60 {
+		res := c.Do(http.MethodPost, "/csp-report", strings.NewReader(report), http.Header{"Content-Type": {"application/csp-report"}})
+		if res.StatusCode == http.StatusTooManyRequests {
+			limited++
+		} else if res.StatusCode != http.StatusNoContent {
+			t.Fatalf("status %d", res.StatusCode)
+		}
+	}
+	if limited == 0 {
+		t.Fatal("60 reports in a row were all taken")
+	}
+	if n := strings.Count(s.Logs.String(), "csp violation"); n > 30 {
+		t.Errorf("%d csp violations logged", n)
+	}
+}
+
+func TestSecurityDatabaseURLsAreLoggedWithoutPasswords(t *testing.T) {
+	for in, want := range map[string]string{
+		"postgres://shop:s3cret@db:5432/shop?sslmode=require":         "postgres://shop:xxxxx@db:5432/shop?sslmode=require",
+		"postgres://db/shop?password=s3cret&user=shop":                "postgres://db/shop?password=xxxxx&user=shop",
+		"postgresql://db/shop?sslmode=verify-full&sslpassword=s3cret": "postgresql://db/shop?sslmode=verify-full&sslpassword=xxxxx",
+		"postgres://shop:s3cret@db/shop?Password=s3cret":              "postgres://shop:xxxxx@db/shop?Password=xxxxx",
+		"postgres://shop@db/shop":                                     "postgres://shop@db/shop",
+		"sqlite://storefront.db":                                      "sqlite://storefront.db",
+		"postgres://shop:s3cret@db/shop?%zz=s3cret":                   "",
+		"postgres://shop:s3cret@[::1/shop":                            "[unparsable database URL]",
+	} {
+		got := app.RedactDSN(in)
+		if strings.Contains(got, "s3cret") || (want != "" && got != want) {
+			t.Errorf("RedactDSN(%q) = %q, want %q", in, got, want)
+		}
+	}
 }
