@@ -69,10 +69,11 @@ func (a *App) routes(e *echo.Echo) {
 	admin.GET("/discounts/:id/edit", a.editDiscount)
 	admin.POST("/discounts/:id", a.updateDiscount)
 	admin.POST("/discounts/:id/deactivate", a.deactivateDiscount)
-	// The product forms carry an image (up to 2 MiB), above the 1 MiB limit of `web`: the same guards in the
-	// same order (CSRF, then requireAdmin), under their own body limit.
-	e.POST("/admin/products", a.createProduct, uploadLimit, a.csrf(), a.requireAdmin)
-	e.POST("/admin/products/:id", a.updateProduct, uploadLimit, a.csrf(), a.requireAdmin)
+	// The product forms carry an image (up to 2 MiB), above the 1 MiB limit of `web`, under their own body limit.
+	// requireAdmin comes first: the CSRF check reads the token from the multipart body, and a stranger's body is
+	// never parsed.
+	e.POST("/admin/products", a.createProduct, a.requireAdmin, uploadLimit, a.csrf())
+	e.POST("/admin/products/:id", a.updateProduct, a.requireAdmin, uploadLimit, a.csrf())
 
 	// Admin JSON API: an admin session (CSRF checked) or Authorization: Bearer ADMIN_API_TOKEN (no CSRF:
 	// a program, not a browser). Unknown /admin/api paths answer 401 before 404.

@@ -1,9 +1,12 @@
 package app_test
 
 import (
+	"context"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/storefront/storefront/app"
 	"github.com/storefront/storefront/app/apptest"
@@ -124,6 +127,56 @@ func TestSecurityDatabaseURLsAreLoggedWithoutPasswords(t *testing.T) {
 		got := app.RedactDSN(in)
 		if strings.Contains(got, "s3cret") || (want != "" && got != want) {
 			t.Errorf("RedactDSN(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// stalledBody is a request body that sends its start and then nothing until the test ends: a server that
+// parses it waits, one that answers from the headers does not.
+type stalledBody struct {
+	start io.Reader
+	done  <-chan struct{}
+}
+
+func (b *stalledBody) Read(p []byte) (int, error) {
+	if n, err := b.start.Read(p); err != io.EOF {
+		return n, err
+	}
+	<-b.done
+	return 0, io.ErrUnexpectedEOF
+}
+
+func TestSecurityProductFormsCheckTheAdminBeforeReadingTheBody(t *testing.T) {
+	s := newAdminServer(t)
+	stranger := visitor(t, s)
+	shopperC := visitor(t, s)
+	signUpAndIn(t, shopperC, "jenny@example.com", "correct horse battery")
+	for name, tc := range map[string]struct {
+		c    *apptest.Client
+		want int
+	}{
+		"a stranger": {stranger, http.StatusSeeOther}, "a signed-in shopper": {shopperC, http.StatusForbidden},
+	} {
+		for _, path := range []string{"/admin/products", "/admin/products/01ARZ3NDEKTSV4RRFFQ69G5FAV"} {
+			t.Run(name+" posting to "+path, func(t *testing.T) {
+				start := "--b\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n" + tc.c.CSRF + "\r\n" +
+					"--b\r\nContent-Disposition: form-data; name=\"image\"; filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\n" +
+					strings.Repeat("x", 32<<10)
+				ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+				defer cancel()
+				body := &stalledBody{start: strings.NewReader(start), done: ctx.Done()}
+				req, _ := http.NewRequestWithContext(ctx, http.MethodPost, s.URL+path, body)
+				req.ContentLength = 2 << 20
+				req.Header.Set("Content-Type", "multipart/form-data; boundary=b")
+				res, err := tc.c.HTTP.Do(req)
+				if err != nil {
+					t.Fatalf("no answer before the body was sent (the server reads the form before checking the admin): %v", err)
+				}
+				res.Body.Close()
+				if res.StatusCode != tc.want {
+					t.Errorf("status %d, want %d", res.StatusCode, tc.want)
+				}
+			})
 		}
 	}
 }
