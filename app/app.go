@@ -105,6 +105,9 @@ func newWithDB(ctx context.Context, cfg Config, log *slog.Logger, db *models.DB)
 			return nil, fmt.Errorf("start Stripe simulator: %w", err)
 		}
 	}
+	if cfg.StripeWebhookSecret == "" {
+		log.Warn("STRIPE_WEBHOOK_SECRET is unset: every webhook is refused until it is set", "fix", webhooks.FixNoSecret)
+	}
 	a.pay = payments.New(payments.Options{SecretKey: cfg.StripeSecretKey, APIBase: apiBase, Timeout: cfg.StripeTimeout}, log)
 	a.checkout = &checkout.Service{
 		DB: db.DB, Pay: a.pay, Currency: cfg.Currency, BaseURL: cfg.BaseURL, Log: log,

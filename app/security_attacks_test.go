@@ -10,6 +10,7 @@ import (
 
 	"github.com/storefront/storefront/app"
 	"github.com/storefront/storefront/app/apptest"
+	"github.com/storefront/storefront/models"
 )
 
 // The attacks of the security review, each shown failing.
@@ -178,5 +179,47 @@ func TestSecurityProductFormsCheckTheAdminBeforeReadingTheBody(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+func TestSecurityWebhooksAreRefusedWithTestKeysAndNoSecret(t *testing.T) {
+	s := apptest.New(t, apptest.Options{Env: map[string]string{
+		"STRIPE_SECRET_KEY": "sk_test_nosecret", "STRIPE_PUBLISHABLE_KEY": "pk_test_nosecret",
+		"STRIPE_API_BASE": "http://127.0.0.1:9", // nothing of Stripe is reached in this test
+	}})
+	if s.App.Config().StripeWebhookSecret != "" || s.App.Simulator() != nil {
+		t.Fatal("the shop under test has a webhook secret")
+	}
+	o := seedOrders(t, s, time.Now(), 1, func(_ int, o *models.Order) { o.Status, o.PaymentIntentID = models.StatusPending, nil })[0]
+	paid := event("evt_forged_paid", "payment_intent.succeeded", time.Now().Unix(), map[string]any{
+		"id": "pi_forged", "object": "payment_intent", "status": "succeeded", "amount": o.Total, "amount_received": o.Total,
+		"currency": o.Currency, "metadata": map[string]string{"order_id": o.ID},
+	})
+	for name, sig := range map[string]func() (body []byte, signature string){
+		"signed with an empty secret": func() ([]byte, string) { return s.SignedEvent(paid, time.Now()) },
+		"unsigned":                    func() ([]byte, string) { return paid, "" },
+		"with a made-up signature":    func() ([]byte, string) { return paid, "t=1,v1=deadbeef" },
+	} {
+		t.Run("an event "+name+" is refused", func(t *testing.T) {
+			body, header := sig()
+			res := s.PostRawEvent(t, body, header)
+			if res.StatusCode < 400 {
+				t.Fatalf("status %d: the event was taken", res.StatusCode)
+			}
+		})
+	}
+	s.App.Worker().Drain(t.Context())
+	if _, ok := inboxRow(t, s, "evt_forged_paid"); ok {
+		t.Error("the forged event is in the inbox")
+	}
+	if got := reload(t, s, o); got.Status != o.Status {
+		t.Errorf("order went %s → %s", o.Status, got.Status)
+	}
+	logs := s.Logs.String()
+	if !strings.Contains(logs, "STRIPE_WEBHOOK_SECRET is unset") || !strings.Contains(logs, "stripe listen --forward-to") {
+		t.Errorf("no warning naming the fix:\n%.3000s", logs)
+	}
+	if n := strings.Count(logs, "webhooks refused: STRIPE_WEBHOOK_SECRET is unset"); n != 1 {
+		t.Errorf("the fix was logged %d times for 3 refused events, want once", n)
 	}
 }

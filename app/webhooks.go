@@ -24,6 +24,10 @@ func (a *App) receiveStripeEvent(c echo.Context) error {
 	}
 	dup, err := a.inbox.Receive(c.Request().Context(), body, c.Request().Header.Get("Stripe-Signature"))
 	switch {
+	case errors.Is(err, webhooks.ErrNoSecret):
+		// 503: Stripe keeps retrying, and the events are taken once the secret is set.
+		return jsonError(c, http.StatusServiceUnavailable, "api_error", "webhook_secret_missing",
+			"This shop cannot verify Stripe events yet: STRIPE_WEBHOOK_SECRET is unset.")
 	case errors.Is(err, webhooks.ErrSignature):
 		return jsonError(c, http.StatusBadRequest, "invalid_request_error", "signature_invalid", "The Stripe-Signature header does not verify.")
 	case errors.Is(err, webhooks.ErrAPIVersion):

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/stripe/stripe-go/v82"
@@ -26,7 +27,14 @@ const MaxBody = 64 << 10
 var (
 	ErrSignature  = errors.New("invalid Stripe signature")
 	ErrAPIVersion = errors.New("event of another API release train")
+	// ErrNoSecret: STRIPE_WEBHOOK_SECRET is unset, so no event can be verified and every one is refused
+	// (an empty secret would let anyone sign events).
+	ErrNoSecret = errors.New("STRIPE_WEBHOOK_SECRET is unset")
 )
+
+// FixNoSecret says how to set the webhook secret; logged at start and with the first refused event.
+const FixNoSecret = "create the webhook endpoint BASE_URL/webhooks/stripe in the Stripe Dashboard (Developers → Webhooks), " +
+	"or run `stripe listen --forward-to localhost:PORT/webhooks/stripe`, and set STRIPE_WEBHOOK_SECRET to its whsec_… secret"
 
 // Inbox verifies and stores events.
 type Inbox struct {
@@ -36,11 +44,20 @@ type Inbox struct {
 	Metrics *Metrics
 	// Wake, when set, is told that a new event waits (the local worker applies it at once).
 	Wake func()
+
+	noSecretLogged sync.Once
 }
 
 // Receive verifies the signature (with Stripe's default tolerance) and the API release train, then stores the
 // event once. It reports whether the event is a duplicate.
 func (in *Inbox) Receive(ctx context.Context, payload []byte, signature string) (duplicate bool, err error) {
+	if in.Secret == "" {
+		in.Metrics.rejected.WithLabelValues("no_secret").Inc()
+		in.noSecretLogged.Do(func() {
+			in.Log.ErrorContext(ctx, "webhooks refused: STRIPE_WEBHOOK_SECRET is unset", "fix", FixNoSecret)
+		})
+		return false, ErrNoSecret
+	}
 	var ev stripe.Event
 	err = webhook.ValidatePayload(payload, signature, in.Secret) // Stripe's default tolerance
 	if err == nil {
