@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -221,5 +222,23 @@ func TestSecurityWebhooksAreRefusedWithTestKeysAndNoSecret(t *testing.T) {
 	}
 	if n := strings.Count(logs, "webhooks refused: STRIPE_WEBHOOK_SECRET is unset"); n != 1 {
 		t.Errorf("the fix was logged %d times for 3 refused events, want once", n)
+	}
+}
+
+// PostgreSQL refuses NUL bytes and invalid UTF-8 in query values with an error; these inputs are simply not
+// found (run with TEST_DB=postgres to see it on PostgreSQL; fuzz_inputs_test.go tries every text input).
+func TestSecurityNULBytesAndInvalidUTF8AreNotFoundNotAServerError(t *testing.T) {
+	s := newAdminServer(t)
+	shopperC := s.Client(t)
+	admin := signedInAdmin(t, s)
+	for _, bad := range []string{"pi_\x00", "pi_a\x00b", "pi_\xff\xfe", "pi_\xc3("} {
+		shopperC.Get("/checkout/complete?payment_intent="+url.QueryEscape(bad)).Expect(t, http.StatusNotFound)
+		q := url.Values{"q": {bad[3:]}}.Encode()
+		if res := admin.Get("/admin/orders?" + q); res.StatusCode >= 500 {
+			t.Errorf("admin search %q: %d", bad[3:], res.StatusCode)
+		}
+		if res := admin.Get("/admin/api/orders?" + q); res.StatusCode >= 500 {
+			t.Errorf("admin API search %q: %d", bad[3:], res.StatusCode)
+		}
 	}
 }
