@@ -171,7 +171,7 @@ func (a *App) login(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s := a.rotateSession(c, sessAdmin, sessAdminSeen)
+	s := a.rotateSession(c, sessAdmin)
 	s.Values[sessUser] = u.ID
 	if merged.CartID != "" {
 		s.Values[sessCart] = merged.CartID
@@ -188,7 +188,7 @@ func (a *App) login(c echo.Context) error {
 
 // logout signs the shopper out. The cart belongs to the account, so it leaves with it.
 func (a *App) logout(c echo.Context) error {
-	a.rotateSession(c, sessAdmin, sessAdminSeen)
+	a.rotateSession(c, sessAdmin)
 	if err := a.flash(c, "success", "You're signed out."); err != nil {
 		return err
 	}

@@ -14,10 +14,6 @@ import (
 	"github.com/storefront/storefront/views/admin"
 )
 
-// sessAdminSeen is the unix time of the admin's last request; sessions idle for longer than
-// the idle timeout end.
-const sessAdminSeen = "admin_seen"
-
 // defaultAdminIdleTimeout ends an admin session after 30 minutes without an admin request.
 const defaultAdminIdleTimeout = 30 * time.Minute
 
@@ -52,25 +48,27 @@ const (
 	adminActive
 )
 
-// adminSession reads the admin of the session. It does not refresh the idle clock: the guards do.
-func (a *App) adminSession(c echo.Context) (models.Admin, adminState, error) {
-	s := a.session(c)
-	id, _ := s.Values[sessAdmin].(string)
-	if id == "" {
+// adminFromSession reads the admin of the request's server-side session (the cookie holds only its token) and,
+// when it is valid, moves its idle clock: a revoked, unknown or idle token never does. requireAdmin,
+// requireAdminAPI and the sign-in page all ask here.
+func (a *App) adminFromSession(c echo.Context) (models.Admin, adminState, error) {
+	token, _ := a.session(c).Values[sessAdmin].(string)
+	if token == "" {
 		return models.Admin{}, adminNone, nil
 	}
-	seen, _ := s.Values[sessAdminSeen].(int64)
-	if time.Since(time.Unix(seen, 0)) >= a.adminIdleTimeout() {
+	adm, err := models.AdminBySession(c.Request().Context(), a.db.DB, token, a.adminIdleTimeout(), time.Now())
+	switch {
+	case err == nil:
+		return adm, adminActive, nil
+	case errors.Is(err, models.ErrAdminSessionExpired):
 		return models.Admin{}, adminExpired, nil
+	case errors.Is(err, models.ErrNotFound):
+		// Signed out elsewhere, revoked by a new password, or the admin was removed: a stale token, dropped
+		// from the cookie whenever it is next saved.
+		delete(a.session(c).Values, sessAdmin)
+		return models.Admin{}, adminNone, nil
 	}
-	adm, err := models.AdminByID(c.Request().Context(), a.db.DB, id)
-	if errors.Is(err, models.ErrNotFound) {
-		return models.Admin{}, adminNone, nil // removed since signing in
-	}
-	if err != nil {
-		return models.Admin{}, adminNone, fmt.Errorf("load admin: %w", err)
-	}
-	return adm, adminActive, nil
+	return models.Admin{}, adminNone, fmt.Errorf("load admin session: %w", err)
 }
 
 // currentAdmin is the admin that requireAdmin or requireAdminAPI let in; ok is false for requests that
@@ -80,20 +78,17 @@ func (a *App) currentAdmin(c echo.Context) (models.Admin, bool) {
 	return adm, ok
 }
 
-// touchAdmin restarts the idle clock and keeps the admin for the handler.
+// touchAdmin keeps the admin for the handler (adminFromSession has moved the idle clock already).
 func (a *App) touchAdmin(c echo.Context, adm models.Admin) error {
 	c.Set(ctxAdmin, adm)
-	a.session(c).Values[sessAdminSeen] = time.Now().Unix()
-	if err := a.saveSession(c); err != nil {
-		return fmt.Errorf("save session: %w", err)
-	}
 	h := c.Response().Header()
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Robots-Tag", "noindex")
 	return nil
 }
 
-// endAdminSession drops the admin from the session, keeping the shopper's part.
+// endAdminSession drops the admin's token from the cookie, keeping the shopper's part. The server side is
+// revoked by the caller (adminLogout) or is gone already.
 func (a *App) endAdminSession(c echo.Context) {
 	a.rotateSession(c, sessCart, sessUser)
 }
@@ -102,7 +97,7 @@ func (a *App) endAdminSession(c echo.Context) {
 // for a GET); a signed-in shopper gets 403; an idle session is ended with "Your session expired".
 func (a *App) requireAdmin(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		adm, state, err := a.adminSession(c)
+		adm, state, err := a.adminFromSession(c)
 		if err != nil {
 			return err
 		}
@@ -144,7 +139,7 @@ func (a *App) requireAdminAPI(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Response().Header().Set("Cache-Control", "no-store")
 			return next(c)
 		}
-		adm, state, err := a.adminSession(c)
+		adm, state, err := a.adminFromSession(c)
 		if err != nil {
 			return err
 		}
@@ -209,7 +204,7 @@ func (a *App) validAPIToken(token string) bool {
 // showAdminLogin renders the staff sign-in form (or goes on when already signed in).
 func (a *App) showAdminLogin(c echo.Context) error {
 	next := localPath(c.QueryParam("next"))
-	adm, state, err := a.adminSession(c)
+	adm, state, err := a.adminFromSession(c)
 	if err != nil {
 		return err
 	}
@@ -237,8 +232,15 @@ func (a *App) adminLogin(c echo.Context) error {
 	if err != nil {
 		return fmt.Errorf("admin sign-in: %w", err)
 	}
+	token, err := models.CreateAdminSession(ctx, a.db.DB, adm.ID, a.adminIdleTimeout(), time.Now())
+	if err != nil {
+		return err
+	}
 	s := a.rotateSession(c, sessCart, sessUser)
-	s.Values[sessAdmin] = adm.ID
+	s.Values[sessAdmin] = token
+	if err := a.saveSession(c); err != nil {
+		return fmt.Errorf("save session: %w", err)
+	}
 	a.log.InfoContext(ctx, "admin signed in", "admin", adm.ID, "ip", c.RealIP())
 	if err := a.touchAdmin(c, adm); err != nil {
 		return err
@@ -246,8 +248,12 @@ func (a *App) adminLogin(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, orDefault(f.Next, "/admin/orders"))
 }
 
-// adminLogout ends the admin session.
+// adminLogout ends the admin session on the server (a copy of the cookie stops working) and in the cookie.
 func (a *App) adminLogout(c echo.Context) error {
+	token, _ := a.session(c).Values[sessAdmin].(string)
+	if err := models.RevokeAdminSession(c.Request().Context(), a.db.DB, token); err != nil {
+		return err
+	}
 	a.endAdminSession(c)
 	if err := a.flash(c, "success", "You're signed out."); err != nil {
 		return err

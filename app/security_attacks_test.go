@@ -242,3 +242,93 @@ func TestSecurityNULBytesAndInvalidUTF8AreNotFoundNotAServerError(t *testing.T) 
 		}
 	}
 }
+
+// withCookiesOf is a new browser holding a copy of c's cookies (a stolen or copied session cookie).
+func withCookiesOf(t *testing.T, s *apptest.Server, c *apptest.Client) *apptest.Client {
+	t.Helper()
+	thief := visitor(t, s)
+	u, _ := url.Parse(s.URL)
+	thief.HTTP.Jar.SetCookies(u, c.HTTP.Jar.Cookies(u))
+	return thief
+}
+
+func TestSecurityAdminSessionsLiveOnTheServer(t *testing.T) {
+	s := newAdminServer(t)
+	ping := func(c *apptest.Client) int { return c.Get("/admin/api/ping").StatusCode }
+
+	t.Run("a copied cookie stops working after sign-out", func(t *testing.T) {
+		admin := signedInAdmin(t, s)
+		thief := withCookiesOf(t, s, admin)
+		if ping(thief) != http.StatusOK {
+			t.Fatal("the copy did not work before sign-out")
+		}
+		admin.PostForm("/admin/logout", url.Values{}).Expect(t, http.StatusSeeOther)
+		if got := ping(thief); got != http.StatusUnauthorized {
+			t.Errorf("the copied cookie after sign-out: %d", got)
+		}
+		if got := thief.Get("/admin/orders").StatusCode; got != http.StatusSeeOther {
+			t.Errorf("the copied cookie after sign-out, admin page: %d", got)
+		}
+	})
+
+	t.Run("only a hash of the token is stored", func(t *testing.T) {
+		signedInAdmin(t, s)
+		var rows []models.AdminSession
+		s.App.DB().Find(&rows)
+		for _, r := range rows {
+			if len(r.TokenHash) != 64 {
+				t.Errorf("token_hash %q", r.TokenHash)
+			}
+		}
+		if len(rows) == 0 {
+			t.Fatal("no session rows")
+		}
+	})
+
+	t.Run("a new password (admin create, ADMIN_PASSWORD) signs every session out", func(t *testing.T) {
+		a, b := signedInAdmin(t, s), signedInAdmin(t, s)
+		if _, err := models.UpsertAdmin(t.Context(), s.App.DB().DB, adminEmail, "a-brand-new-password"); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []*apptest.Client{a, b} {
+			if got := ping(c); got != http.StatusUnauthorized {
+				t.Errorf("a session from before the new password: %d", got)
+			}
+		}
+		adminLogin(visitor(t, s), adminEmail, "a-brand-new-password").Expect(t, http.StatusSeeOther)
+		if _, err := models.UpsertAdmin(t.Context(), s.App.DB().DB, adminEmail, adminPassword); err != nil {
+			t.Fatal(err)
+		}
+	})
+
+	t.Run("the idle timeout is kept on the server", func(t *testing.T) {
+		admin := signedInAdmin(t, s)
+		thief := withCookiesOf(t, s, admin)
+		// 31 minutes without a request, whatever any cookie says.
+		s.App.DB().Model(&models.AdminSession{}).Where("1 = 1").Update("last_seen_at", time.Now().UTC().Add(-31*time.Minute))
+		if got := ping(admin); got != http.StatusUnauthorized {
+			t.Errorf("an idle session: %d", got)
+		}
+		if got := ping(thief); got != http.StatusUnauthorized {
+			t.Errorf("a copy of an idle session: %d", got)
+		}
+	})
+
+	t.Run("shopper and admin sign-outs are independent", func(t *testing.T) {
+		c := visitor(t, s)
+		signUpAndIn(t, c, "both@example.com", "correct horse battery")
+		adminLogin(c, adminEmail, adminPassword).Expect(t, http.StatusSeeOther)
+		c.Get("/account").Expect(t, http.StatusOK)
+
+		c.PostForm("/account/logout", url.Values{}).Expect(t, http.StatusSeeOther)
+		if got := ping(c); got != http.StatusOK {
+			t.Errorf("the shopper's sign-out ended the admin session: %d", got)
+		}
+		c.PostForm("/account/login", credentials("both@example.com", "correct horse battery")).Expect(t, http.StatusSeeOther)
+		c.PostForm("/admin/logout", url.Values{}).Expect(t, http.StatusSeeOther)
+		if got := ping(c); got != http.StatusForbidden { // a shopper, no longer an admin
+			t.Errorf("after the admin's sign-out: %d", got)
+		}
+		c.Get("/account").Expect(t, http.StatusOK) // still the shopper
+	})
+}

@@ -94,6 +94,11 @@ func UpsertAdmin(ctx context.Context, db *gorm.DB, email, password string) (crea
 	if err != nil {
 		return false, fmt.Errorf("save admin: %w", err)
 	}
+	if existing.ID != "" { // a new password: whoever signed in with the old one is signed out
+		if err := RevokeAdminSessions(ctx, db, existing.ID); err != nil {
+			return false, err
+		}
+	}
 	return existing.ID == "", nil
 }
 
