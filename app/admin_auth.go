@@ -222,8 +222,14 @@ func (a *App) showAdminLogin(c echo.Context) error {
 func (a *App) adminLogin(c echo.Context) error {
 	ctx := c.Request().Context()
 	f := admin.LoginForm{Email: strings.TrimSpace(c.FormValue("email")), Next: localPath(c.FormValue("next"))}
-	adm, err := models.AuthenticateAdmin(ctx, a.db.DB, f.Email, c.FormValue("password"), time.Now())
+	source, acct, now := clientKey(c.RealIP()), accountKey(f.Email), time.Now()
+	if !a.adminSignIns.Allow(acct, source, now) {
+		a.log.WarnContext(ctx, "admin sign-in held back: too many failures on the account", "ip", c.RealIP())
+		return tooManyForAccount(c)
+	}
+	adm, err := models.AuthenticateAdmin(ctx, a.db.DB, f.Email, c.FormValue("password"), source, now)
 	if errors.Is(err, models.ErrBadCredentials) || errors.Is(err, models.ErrAdminLocked) {
+		a.adminSignIns.Failed(acct, source, now)
 		a.log.WarnContext(ctx, "admin sign-in failed", "ip", c.RealIP(), "locked", errors.Is(err, models.ErrAdminLocked))
 		f.Error = adminBadCredentials
 		c.Response().Header().Set("X-Robots-Tag", "noindex")
@@ -232,7 +238,8 @@ func (a *App) adminLogin(c echo.Context) error {
 	if err != nil {
 		return fmt.Errorf("admin sign-in: %w", err)
 	}
-	token, err := models.CreateAdminSession(ctx, a.db.DB, adm.ID, a.adminIdleTimeout(), time.Now())
+	a.adminSignIns.Succeeded(acct, source)
+	token, err := models.CreateAdminSession(ctx, a.db.DB, adm.ID, a.adminIdleTimeout(), now)
 	if err != nil {
 		return err
 	}

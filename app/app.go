@@ -50,6 +50,9 @@ type App struct {
 	jobs     sync.WaitGroup
 
 	adminIdle atomic.Int64 // admin idle timeout in ns; 0 = the default (see adminIdleTimeout)
+
+	// Per-account sign-in limits (ratelimit.go), besides the per-client ones on the routes.
+	shopperSignIns, adminSignIns *accountGuard
 }
 
 // New opens the database, applies migrations, seeds the demo catalog when empty and builds the routes.
@@ -94,6 +97,9 @@ func newWithDB(ctx context.Context, cfg Config, log *slog.Logger, db *models.DB)
 		assets:   as,
 		sessions: newSessionStore(cfg),
 		metrics:  newMetrics(),
+
+		shopperSignIns: newAccountGuard(signInFailuresPerMinute, signInFailuresBurst),
+		adminSignIns:   newAccountGuard(signInFailuresPerMinute, signInFailuresBurst),
 	}
 	apiBase := cfg.StripeAPIBase
 	if cfg.Simulated {

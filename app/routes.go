@@ -34,7 +34,7 @@ func (a *App) routes(e *echo.Echo) {
 	web.POST("/checkout/discount/remove", a.removeDiscount) // the same, for the form without JavaScript
 	web.POST("/checkout/customer-session", a.createCustomerSession)
 	web.POST("/checkout/confirm", a.confirmCheckout, bodyLimit("16K"), a.confirmLimit())
-	web.GET("/checkout/complete", a.completeCheckout)
+	web.GET("/checkout/complete", a.completeCheckout, completeLimit())
 	web.GET("/orders/:number", a.showOrder)
 	e.GET("/images/:id", a.showImage) // uploaded product images: public, cached for good
 	e.HEAD("/images/:id", a.showImage)

@@ -2,10 +2,12 @@ package app_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -332,3 +334,74 @@ func TestSecurityAdminSessionsLiveOnTheServer(t *testing.T) {
 		c.Get("/account").Expect(t, http.StatusOK) // still the shopper
 	})
 }
+
+func TestSecurityRateLimitsCountIPv6ClientsBy64(t *testing.T) {
+	s := newAdminServer(t)
+	from := func(ip string) *apptest.Client {
+		c := s.Client(t)
+		c.HTTP.Transport = forwardedFor{ip: ip}
+		return c
+	}
+	// One subscriber's /64 holds 2^64 addresses: a new one per attempt must not mean a new allowance.
+	limited := false
+	for i := range 12 {
+		res := adminLogin(from(fmt.Sprintf("2001:db8:aa:bb::%x", i+1)), "nobody@example.com", "wrong-password")
+		if res.StatusCode == http.StatusTooManyRequests {
+			limited = true
+			break
+		}
+	}
+	if !limited {
+		t.Error("12 sign-ins from one /64 were not limited")
+	}
+	adminLogin(from("2001:db8:aa:cc::1"), "nobody@example.com", "wrong-password").Expect(t, http.StatusUnprocessableEntity)
+}
+
+func TestSecuritySignInIsLimitedPerAccountButTheOwnerGetsIn(t *testing.T) {
+	s := newAdminServer(t)
+	owner := visitor(t, s)
+	signUpAndIn(t, owner, "jenny@example.com", "correct horse battery")
+	for name, tc := range map[string]struct {
+		path, email, password string
+	}{
+		"shopper": {"/account/login", "jenny@example.com", "correct horse battery"},
+		"admin":   {"/admin/login", adminEmail, adminPassword},
+	} {
+		t.Run(name, func(t *testing.T) {
+			// A stranger guesses from many addresses (one per attempt gets past the per-IP limit).
+			var dirty []*apptest.Client
+			for range 30 {
+				c := visitor(t, s)
+				dirty = append(dirty, c)
+				c.PostForm(tc.path, credentials(tc.email, "guess-"+randomWord())).Expect(t, http.StatusUnprocessableEntity)
+			}
+			held := true
+			// Sources that failed on the account are held back once the account's failures outrun its rate.
+			for _, c := range dirty[:5] {
+				if res := c.PostForm(tc.path, credentials(tc.email, tc.password)); res.StatusCode != http.StatusTooManyRequests {
+					held = false
+				}
+			}
+			if !held {
+				t.Error("guesses on one account from many addresses were not limited")
+			}
+			// The owner, from an address that did not fail, signs in.
+			visitor(t, s).PostForm(tc.path, credentials(tc.email, tc.password)).Expect(t, http.StatusSeeOther)
+		})
+	}
+}
+
+func TestSecurityCheckoutReturnIsRateLimited(t *testing.T) {
+	s := apptest.New(t)
+	c := s.Client(t)
+	for range 60 {
+		if c.Get("/checkout/complete?payment_intent=pi_guess").StatusCode == http.StatusTooManyRequests {
+			return
+		}
+	}
+	t.Error("60 return_url visits were not limited")
+}
+
+var words atomic.Int64
+
+func randomWord() string { return fmt.Sprint(words.Add(1)) }
