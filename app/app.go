@@ -51,6 +51,8 @@ type App struct {
 
 	adminIdle atomic.Int64 // admin idle timeout in ns; 0 = the default (see adminIdleTimeout)
 
+	knownCustomers sync.Map // Stripe Customer ids checked with Stripe by this process (customer.go)
+
 	// Per-account sign-in limits (ratelimit.go), besides the per-client ones on the routes.
 	shopperSignIns, adminSignIns *accountGuard
 }

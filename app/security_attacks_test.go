@@ -405,3 +405,35 @@ func TestSecurityCheckoutReturnIsRateLimited(t *testing.T) {
 var words atomic.Int64
 
 func randomWord() string { return fmt.Sprint(words.Add(1)) }
+
+func TestSecurityStripeCustomersAreKeptPerModeAndRecreatedWhenMissing(t *testing.T) {
+	s := newAccountServer(t)
+	c := visitor(t, s)
+	signUpAndIn(t, c, "erin@example.com", "erin password 12")
+	u := userByEmail(t, s, "erin@example.com")
+	db := s.App.DB().DB
+	// A customer from test mode, and one the simulator forgot when it restarted.
+	if _, err := models.SetStripeCustomerFor(t.Context(), db, u.ID, models.StripeModeTest, "cus_from_test_mode"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := models.SetStripeCustomerFor(t.Context(), db, u.ID, models.StripeModeSimulator, "cus_lost_in_a_restart"); err != nil {
+		t.Fatal(err)
+	}
+	code, secret := customerSession(t, c)
+	if code != http.StatusOK {
+		t.Fatalf("customer session: %d", code)
+	}
+	got, _ := sessionCustomer(t, s, secret)
+	if got == "" || got == "cus_lost_in_a_restart" || got != accountCustomer(t, s, "erin@example.com") {
+		t.Fatalf("session for %q, stored %q", got, accountCustomer(t, s, "erin@example.com"))
+	}
+	if id, _ := models.StripeCustomerFor(t.Context(), db, u.ID, models.StripeModeTest); id != "cus_from_test_mode" {
+		t.Errorf("the test-mode customer became %q", id)
+	}
+	// Paying works with the new customer (no "No such customer").
+	c.PostForm("/cart/items", addForm(productID(t, s, "canvas-tote"), "1")).Expect(t, http.StatusSeeOther)
+	c.Get("/checkout")
+	if _, r := confirm(t, c, confirmBody(s.Token(t, "4242424242424242"))); r.Status != "succeeded" {
+		t.Fatalf("pay: %+v", r)
+	}
+}
