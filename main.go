@@ -148,4 +148,3 @@ func serve(ctx context.Context, cfg app.Config, log *slog.Logger, args []string)
 	log.Info("serving", "url", cfg.BaseURL, "simulated_payments", cfg.Simulated, "database", app.RedactDSN(cfg.DatabaseURL))
 	return a.Serve(ctx, ln)
 }
-
