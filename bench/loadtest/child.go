@@ -66,8 +66,7 @@ func startChild(ctx context.Context, bin string, o childOptions) (*child, error)
 		"PATH": os.Getenv("PATH"), "HOME": os.Getenv("HOME"), "TMPDIR": os.TempDir(),
 		"PORT": strconv.Itoa(port), "BASE_URL": c.base, "DATABASE_URL": "sqlite://" + c.dbPath,
 		"STRIPE_WEBHOOK_SECRET": webhookSecret, "SESSION_SECRET": "loadtest-session-secret-0123456789abcdef",
-		"METRICS_TOKEN": metricsToken,
-		"LOG_FORMAT":    "json", "LOG_LEVEL": "info", // as in production
+		"LOG_FORMAT": "json", "LOG_LEVEL": "info", "METRICS_TOKEN": metricsToken, // as in production
 		"TRUSTED_PROXIES": "127.0.0.1/32", // the load generator is the proxy of many shoppers (see shopperIP)
 	}
 	for k, v := range childEnv {
