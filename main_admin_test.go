@@ -27,7 +27,7 @@ func TestAdminCreate(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer db.Close()
-		_, err = models.AuthenticateAdmin(ctx, db.DB, email, password, time.Now())
+		_, err = models.AuthenticateAdmin(ctx, db.DB, email, password, "cli-test", time.Now())
 		return err
 	}
 

@@ -114,7 +114,7 @@ func TestServePrintsTheBannerOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if _, err := models.AuthenticateAdmin(context.Background(), db.DB, app.DemoAdminEmail, password, time.Now()); err != nil {
+	if _, err := models.AuthenticateAdmin(context.Background(), db.DB, app.DemoAdminEmail, password, "cli-test", time.Now()); err != nil {
 		t.Fatalf("the printed password does not sign in: %v", err)
 	}
 
@@ -127,7 +127,7 @@ func TestServePrintsTheBannerOnce(t *testing.T) {
 		if err := runAdmin(context.Background(), []string{"create", "--email", app.DemoAdminEmail}, strings.NewReader("a-new-password-1\n"), &stdout); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := models.AuthenticateAdmin(context.Background(), db.DB, app.DemoAdminEmail, "a-new-password-1", time.Now()); err != nil {
+		if _, err := models.AuthenticateAdmin(context.Background(), db.DB, app.DemoAdminEmail, "a-new-password-1", "cli-test", time.Now()); err != nil {
 			t.Fatalf("admin create did not set the demo admin's password: %v", err)
 		}
 	})

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
@@ -159,8 +160,13 @@ func (a *App) login(c echo.Context) error {
 	if f.Invalid() {
 		return render(c, http.StatusUnprocessableEntity, account.LoginPage(a.page(c, "Sign in"), f))
 	}
+	source, acct, now := clientKey(c.RealIP()), accountKey(f.Email), time.Now()
+	if !a.shopperSignIns.Allow(acct, source, now) {
+		return tooManyForAccount(c)
+	}
 	u, err := models.AuthenticateUser(ctx, a.db.DB, f.Email, password)
 	if errors.Is(err, models.ErrBadCredentials) {
+		a.shopperSignIns.Failed(acct, source, now)
 		a.log.InfoContext(ctx, "shopper sign-in failed", "ip", c.RealIP())
 		f.Error = badCredentials
 		return render(c, http.StatusUnprocessableEntity, account.LoginPage(a.page(c, "Sign in"), f))
@@ -168,11 +174,12 @@ func (a *App) login(c echo.Context) error {
 	if err != nil {
 		return fmt.Errorf("sign in: %w", err)
 	}
+	a.shopperSignIns.Succeeded(acct, source)
 	merged, err := models.MergeCarts(ctx, a.db.DB, u.ID, a.sessionString(c, sessCart))
 	if err != nil {
 		return err
 	}
-	s := a.rotateSession(c, sessAdmin, sessAdminSeen)
+	s := a.rotateSession(c, sessAdmin)
 	s.Values[sessUser] = u.ID
 	if merged.CartID != "" {
 		s.Values[sessCart] = merged.CartID
@@ -189,7 +196,7 @@ func (a *App) login(c echo.Context) error {
 
 // logout signs the shopper out. The cart belongs to the account, so it leaves with it.
 func (a *App) logout(c echo.Context) error {
-	a.rotateSession(c, sessAdmin, sessAdminSeen)
+	a.rotateSession(c, sessAdmin)
 	if err := a.flash(c, "success", "You're signed out."); err != nil {
 		return err
 	}

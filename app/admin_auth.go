@@ -1,8 +1,6 @@
 package app
 
 import (
-	"crypto/sha256"
-	"crypto/subtle"
 	"errors"
 	"fmt"
 	"net/http"
@@ -16,10 +14,6 @@ import (
 	"github.com/storefront/storefront/models"
 	"github.com/storefront/storefront/views/admin"
 )
-
-// sessAdminSeen is the unix time of the admin's last request; sessions idle for longer than
-// the idle timeout end.
-const sessAdminSeen = "admin_seen"
 
 // defaultAdminIdleTimeout ends an admin session after 30 minutes without an admin request.
 const defaultAdminIdleTimeout = 30 * time.Minute
@@ -55,25 +49,27 @@ const (
 	adminActive
 )
 
-// adminSession reads the admin of the session. It does not refresh the idle clock: the guards do.
-func (a *App) adminSession(c echo.Context) (models.Admin, adminState, error) {
-	s := a.session(c)
-	id, _ := s.Values[sessAdmin].(string)
-	if id == "" {
+// adminFromSession reads the admin of the request's server-side session (the cookie holds only its token) and,
+// when it is valid, moves its idle clock: a revoked, unknown or idle token never does. requireAdmin,
+// requireAdminAPI and the sign-in page all ask here.
+func (a *App) adminFromSession(c echo.Context) (models.Admin, adminState, error) {
+	token, _ := a.session(c).Values[sessAdmin].(string)
+	if token == "" {
 		return models.Admin{}, adminNone, nil
 	}
-	seen, _ := s.Values[sessAdminSeen].(int64)
-	if time.Since(time.Unix(seen, 0)) >= a.adminIdleTimeout() {
+	adm, err := models.AdminBySession(c.Request().Context(), a.db.DB, token, a.adminIdleTimeout(), time.Now())
+	switch {
+	case err == nil:
+		return adm, adminActive, nil
+	case errors.Is(err, models.ErrAdminSessionExpired):
 		return models.Admin{}, adminExpired, nil
+	case errors.Is(err, models.ErrNotFound):
+		// Signed out elsewhere, revoked by a new password, or the admin was removed: a stale token, dropped
+		// from the cookie whenever it is next saved.
+		delete(a.session(c).Values, sessAdmin)
+		return models.Admin{}, adminNone, nil
 	}
-	adm, err := models.AdminByID(c.Request().Context(), a.db.DB, id)
-	if errors.Is(err, models.ErrNotFound) {
-		return models.Admin{}, adminNone, nil // removed since signing in
-	}
-	if err != nil {
-		return models.Admin{}, adminNone, fmt.Errorf("load admin: %w", err)
-	}
-	return adm, adminActive, nil
+	return models.Admin{}, adminNone, fmt.Errorf("load admin session: %w", err)
 }
 
 // currentAdmin is the admin that requireAdmin or requireAdminAPI let in; ok is false for requests that
@@ -83,20 +79,17 @@ func (a *App) currentAdmin(c echo.Context) (models.Admin, bool) {
 	return adm, ok
 }
 
-// touchAdmin restarts the idle clock and keeps the admin for the handler.
+// touchAdmin keeps the admin for the handler (adminFromSession has moved the idle clock already).
 func (a *App) touchAdmin(c echo.Context, adm models.Admin) error {
 	c.Set(ctxAdmin, adm)
-	a.session(c).Values[sessAdminSeen] = time.Now().Unix()
-	if err := a.saveSession(c); err != nil {
-		return fmt.Errorf("save session: %w", err)
-	}
 	h := c.Response().Header()
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Robots-Tag", "noindex")
 	return nil
 }
 
-// endAdminSession drops the admin from the session, keeping the shopper's part.
+// endAdminSession drops the admin's token from the cookie, keeping the shopper's part. The server side is
+// revoked by the caller (adminLogout) or is gone already.
 func (a *App) endAdminSession(c echo.Context) {
 	a.rotateSession(c, sessCart, sessUser)
 }
@@ -140,7 +133,7 @@ const (
 // checkAdminSession is the one check of the admin session behind requireAdmin and requireAdminAPI: an active
 // session is touched (its idle timer starts again), an expired one is ended.
 func (a *App) checkAdminSession(c echo.Context) (adminAccess, error) {
-	adm, state, err := a.adminSession(c)
+	adm, state, err := a.adminFromSession(c)
 	if err != nil {
 		return accessNone, err
 	}
@@ -228,17 +221,13 @@ func bearerToken(r *http.Request) (string, bool) {
 
 // validAPIToken compares in constant time; hashing first hides the token's length too.
 func (a *App) validAPIToken(token string) bool {
-	if a.cfg.AdminAPIToken == "" || token == "" {
-		return false
-	}
-	got, want := sha256.Sum256([]byte(token)), sha256.Sum256([]byte(a.cfg.AdminAPIToken))
-	return subtle.ConstantTimeCompare(got[:], want[:]) == 1
+	return tokenMatches(token, a.cfg.AdminAPIToken)
 }
 
 // showAdminLogin renders the staff sign-in form (or goes on when already signed in).
 func (a *App) showAdminLogin(c echo.Context) error {
 	next := localPath(c.QueryParam("next"))
-	adm, state, err := a.adminSession(c)
+	adm, state, err := a.adminFromSession(c)
 	if err != nil {
 		return err
 	}
@@ -256,8 +245,14 @@ func (a *App) showAdminLogin(c echo.Context) error {
 func (a *App) adminLogin(c echo.Context) error {
 	ctx := c.Request().Context()
 	f := admin.LoginForm{Email: strings.TrimSpace(c.FormValue("email")), Next: localPath(c.FormValue("next"))}
-	adm, err := models.AuthenticateAdmin(ctx, a.db.DB, f.Email, c.FormValue("password"), time.Now())
+	source, acct, now := clientKey(c.RealIP()), accountKey(f.Email), time.Now()
+	if !a.adminSignIns.Allow(acct, source, now) {
+		a.log.WarnContext(ctx, "admin sign-in held back: too many failures on the account", "ip", c.RealIP())
+		return tooManyForAccount(c)
+	}
+	adm, err := models.AuthenticateAdmin(ctx, a.db.DB, f.Email, c.FormValue("password"), source, now)
 	if errors.Is(err, models.ErrBadCredentials) || errors.Is(err, models.ErrAdminLocked) {
+		a.adminSignIns.Failed(acct, source, now)
 		a.log.WarnContext(ctx, "admin sign-in failed", "ip", c.RealIP(), "locked", errors.Is(err, models.ErrAdminLocked))
 		f.Error = adminBadCredentials
 		c.Response().Header().Set("X-Robots-Tag", "noindex")
@@ -266,8 +261,16 @@ func (a *App) adminLogin(c echo.Context) error {
 	if err != nil {
 		return fmt.Errorf("admin sign-in: %w", err)
 	}
+	a.adminSignIns.Succeeded(acct, source)
+	token, err := models.CreateAdminSession(ctx, a.db.DB, adm.ID, a.adminIdleTimeout(), now)
+	if err != nil {
+		return err
+	}
 	s := a.rotateSession(c, sessCart, sessUser)
-	s.Values[sessAdmin] = adm.ID
+	s.Values[sessAdmin] = token
+	if err := a.saveSession(c); err != nil {
+		return fmt.Errorf("save session: %w", err)
+	}
 	a.log.InfoContext(ctx, "admin signed in", "admin", adm.ID, "ip", c.RealIP())
 	if err := a.touchAdmin(c, adm); err != nil {
 		return err
@@ -275,8 +278,12 @@ func (a *App) adminLogin(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, orDefault(f.Next, "/admin/orders"))
 }
 
-// adminLogout ends the admin session.
+// adminLogout ends the admin session on the server (a copy of the cookie stops working) and in the cookie.
 func (a *App) adminLogout(c echo.Context) error {
+	token, _ := a.session(c).Values[sessAdmin].(string)
+	if err := models.RevokeAdminSession(c.Request().Context(), a.db.DB, token); err != nil {
+		return err
+	}
 	a.endAdminSession(c)
 	if err := a.flash(c, "success", "You're signed out."); err != nil {
 		return err

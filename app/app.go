@@ -56,6 +56,11 @@ type App struct {
 	jobs     sync.WaitGroup
 
 	adminIdle atomic.Int64 // admin idle timeout in ns; 0 = the default (see adminIdleTimeout)
+
+	knownCustomers sync.Map // Stripe Customer ids checked with Stripe by this process (customer.go)
+
+	// Per-account sign-in limits (ratelimit.go), besides the per-client ones on the routes.
+	shopperSignIns, adminSignIns *accountGuard
 }
 
 // New opens the database, applies migrations, seeds the demo catalog when empty and builds the routes.
@@ -111,6 +116,9 @@ func newWithDB(ctx context.Context, cfg Config, log *slog.Logger, db *models.DB)
 		assets:   as,
 		sessions: newSessionStore(cfg),
 		metrics:  newMetrics(),
+
+		shopperSignIns: newAccountGuard(signInFailuresPerMinute, signInFailuresBurst),
+		adminSignIns:   newAccountGuard(signInFailuresPerMinute, signInFailuresBurst),
 	}
 	apiBase := cfg.StripeAPIBase
 	if cfg.Simulated {
@@ -121,6 +129,9 @@ func newWithDB(ctx context.Context, cfg Config, log *slog.Logger, db *models.DB)
 		if apiBase, err = a.sim.Listen("127.0.0.1:0"); err != nil {
 			return nil, fmt.Errorf("start Stripe simulator: %w", err)
 		}
+	}
+	if cfg.StripeWebhookSecret == "" {
+		log.Warn("STRIPE_WEBHOOK_SECRET is unset: every webhook is refused until it is set", "fix", webhooks.FixNoSecret)
 	}
 	a.pay = payments.New(payments.Options{SecretKey: cfg.StripeSecretKey, APIBase: apiBase, Timeout: cfg.StripeTimeout}, log)
 	a.checkout = &checkout.Service{

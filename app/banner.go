@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"strings"
 
 	"github.com/storefront/storefront/models"
@@ -80,27 +79,4 @@ func formatBanner(cfg Config, admins bannerAdmins) string {
 	}
 	line("database", "%s", RedactDSN(cfg.DatabaseURL))
 	return b.String()
-}
-
-// RedactDSN hides the password of a database URL, in its user part and in its query (?password=…).
-func RedactDSN(dsn string) string {
-	u, err := url.Parse(dsn)
-	if err != nil {
-		return strings.SplitN(dsn, "://", 2)[0] + "://[unparsable]"
-	}
-	if _, ok := u.User.Password(); ok {
-		u.User = url.UserPassword(u.User.Username(), "xxxxx")
-	}
-	q := u.Query()
-	redacted := false
-	for k := range q {
-		if strings.Contains(strings.ToLower(k), "password") {
-			q.Set(k, "xxxxx")
-			redacted = true
-		}
-	}
-	if redacted {
-		u.RawQuery = q.Encode()
-	}
-	return u.String()
 }

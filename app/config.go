@@ -41,6 +41,7 @@ type Config struct {
 	ShippingFlat         int64
 	FreeShippingOver     int64
 	AdminAPIToken        string
+	MetricsToken         string
 	TrustedProxies       []*net.IPNet
 	ReconcileInterval    time.Duration
 	AssetsDir            string // development: serve assets from this folder on disk, read at each request
@@ -149,6 +150,10 @@ func LoadConfig(lookup func(string) (string, bool)) (Config, error) {
 	c.AdminAPIToken = get("ADMIN_API_TOKEN", "")
 	if c.AdminAPIToken != "" && len(c.AdminAPIToken) < 32 {
 		return c, bad("ADMIN_API_TOKEN", "too short; use at least 32 random characters (openssl rand -hex 32)")
+	}
+	c.MetricsToken = get("METRICS_TOKEN", "")
+	if c.MetricsToken != "" && len(c.MetricsToken) < 32 {
+		return c, bad("METRICS_TOKEN", "too short; use at least 32 random characters (openssl rand -hex 32)")
 	}
 	for _, s := range strings.Split(get("TRUSTED_PROXIES", ""), ",") {
 		if s = strings.TrimSpace(s); s == "" {

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"log/slog"
+	"net/url"
 	"regexp"
 	"strings"
 )
@@ -75,4 +76,29 @@ func redactAttr(a slog.Attr) slog.Attr {
 		return slog.String(a.Key, Redact(v.String()))
 	}
 	return slog.Attr{Key: a.Key, Value: v}
+}
+
+// RedactDSN hides the secrets of a database URL for logs: the password in the user part and every query
+// parameter that carries one (password=, sslpassword=, …). A URL that does not parse is not shown at all.
+func RedactDSN(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "[unparsable database URL]"
+	}
+	if _, has := u.User.Password(); has {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	if u.RawQuery != "" {
+		q, err := url.ParseQuery(u.RawQuery)
+		if err != nil {
+			q = url.Values{"query": {"[unparsable]"}}
+		}
+		for k := range q {
+			if name := strings.ToLower(k); strings.Contains(name, "pass") || strings.Contains(name, "secret") || strings.Contains(name, "token") {
+				q[k] = []string{"xxxxx"}
+			}
+		}
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
 }

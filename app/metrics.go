@@ -1,6 +1,9 @@
 package app
 
 import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"net/http"
 	"strconv"
 	"time"
 
@@ -52,6 +55,35 @@ func (m *metrics) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-func (m *metrics) handler() echo.HandlerFunc {
-	return echo.WrapHandler(promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}))
+// handler serves the registry to a scraper that sends `Authorization: Bearer` with METRICS_TOKEN or
+// ADMIN_API_TOKEN; everyone else gets 401 (sales counts and decline rates are the shop's business).
+func (m *metrics) handler(tokens ...string) echo.HandlerFunc {
+	serve := echo.WrapHandler(promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}))
+	return func(c echo.Context) error {
+		token, _ := bearerToken(c.Request())
+		if !tokenMatches(token, tokens...) {
+			c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="metrics"`)
+			return echo.NewHTTPError(http.StatusUnauthorized, "Send Authorization: Bearer with the METRICS_TOKEN.")
+		}
+		c.Response().Header().Set("Cache-Control", "no-store")
+		return serve(c)
+	}
+}
+
+// tokenMatches reports whether token equals one of the set (non-empty) tokens. It compares in constant time,
+// and hashes first so that the tokens' lengths do not show either.
+func tokenMatches(token string, want ...string) bool {
+	if token == "" {
+		return false
+	}
+	got := sha256.Sum256([]byte(token))
+	ok := 0
+	for _, w := range want {
+		if w == "" {
+			continue
+		}
+		h := sha256.Sum256([]byte(w))
+		ok |= subtle.ConstantTimeCompare(got[:], h[:])
+	}
+	return ok == 1
 }

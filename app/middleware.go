@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"regexp"
 	"runtime"
 	"strings"
 	"time"
@@ -22,6 +23,7 @@ func (a *App) newEcho() *echo.Echo {
 	e.HTTPErrorHandler = a.handleError
 	e.IPExtractor = a.ipExtractor()
 
+	e.Use(dropOddRequestID) // a client's X-Request-Id is kept only when it has a token's shape
 	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{
 		Generator: func() string { return "req_" + randomHex(10) },
 	}))
@@ -32,6 +34,21 @@ func (a *App) newEcho() *echo.Echo {
 	e.Use(compress()) // gzip, taking a compressor only for responses of 1 KiB and more (compress.go)
 	a.routes(e)
 	return e
+}
+
+// requestIDShape is what a client's (or a proxy's) X-Request-Id must look like to be kept: a short token.
+var requestIDShape = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:=-]{7,63}$`)
+
+// dropOddRequestID removes an X-Request-Id that is not a bounded token (a megabyte, newlines, markup, another
+// request's forged log lines), so that the request id middleware makes a fresh one instead.
+func dropOddRequestID(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Request().Header
+		if ids := h.Values(echo.HeaderXRequestID); len(ids) > 0 && (len(ids) > 1 || !requestIDShape.MatchString(ids[0])) {
+			h.Del(echo.HeaderXRequestID)
+		}
+		return next(c)
+	}
 }
 
 // csrf protects every state-changing request but the Stripe webhook (signed by Stripe instead).

@@ -11,8 +11,8 @@ func (a *App) routes(e *echo.Echo) {
 	// Ops: no session, no CSRF.
 	e.GET("/healthz", a.healthz)
 	e.GET("/readyz", a.readyz)
-	e.GET("/metrics", a.metrics.handler())
-	e.POST("/csp-report", a.cspReport, bodyLimit("8K")) // browsers post CSP violations here, without cookies
+	e.GET("/metrics", a.metrics.handler(a.cfg.MetricsToken, a.cfg.AdminAPIToken)) // bearer token, else 401
+	e.POST("/csp-report", a.cspReport, bodyLimit("8K"), cspReportLimit())         // browsers post CSP violations here, without cookies
 	e.GET(assets.Prefix+"*", echo.WrapHandler(a.assets))
 	e.HEAD(assets.Prefix+"*", echo.WrapHandler(a.assets))
 
@@ -35,7 +35,7 @@ func (a *App) routes(e *echo.Echo) {
 	web.POST("/checkout/discount/remove", a.removeDiscount) // the same, for the form without JavaScript
 	web.POST("/checkout/customer-session", a.createCustomerSession)
 	web.POST("/checkout/confirm", a.confirmCheckout, bodyLimit("16K"), a.confirmLimit())
-	web.GET("/checkout/complete", a.completeCheckout)
+	web.GET("/checkout/complete", a.completeCheckout, completeLimit())
 	web.GET("/orders/:number", a.showOrder)
 	e.GET("/images/:id", a.showImage) // uploaded product images: public, cached for good
 	e.HEAD("/images/:id", a.showImage)
@@ -75,10 +75,11 @@ func (a *App) routes(e *echo.Echo) {
 	admin.GET("/discounts/:id/edit", a.editDiscount)
 	admin.POST("/discounts/:id", a.updateDiscount)
 	admin.POST("/discounts/:id/deactivate", a.deactivateDiscount)
-	// The product forms carry an image (up to 2 MiB), above the 1 MiB limit of `web`: the same guards in the
-	// same order (CSRF, then requireAdmin), under their own body limit.
-	e.POST("/admin/products", a.createProduct, uploadLimit, a.csrf(), a.requireAdmin)
-	e.POST("/admin/products/:id", a.updateProduct, uploadLimit, a.csrf(), a.requireAdmin)
+	// The product forms carry an image (up to 2 MiB), above the 1 MiB limit of `web`, under their own body limit.
+	// requireAdmin comes first: the CSRF check reads the token from the multipart body, and a stranger's body is
+	// never parsed.
+	e.POST("/admin/products", a.createProduct, a.requireAdmin, uploadLimit, a.csrf())
+	e.POST("/admin/products/:id", a.updateProduct, a.requireAdmin, uploadLimit, a.csrf())
 
 	// Admin JSON API: an admin session (CSRF checked) or Authorization: Bearer ADMIN_API_TOKEN (no CSRF:
 	// a program, not a browser). Unknown /admin/api paths answer 401 before 404.

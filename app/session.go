@@ -17,7 +17,7 @@ const sessionName = "sf_session"
 const (
 	sessCart  = "cart"
 	sessUser  = "user"
-	sessAdmin = "admin"
+	sessAdmin = "admin" // the admin session's token (the session itself lives in admin_sessions)
 )
 
 // newSessionStore builds the signed and encrypted cookie store from SESSION_SECRET.

@@ -44,7 +44,7 @@ func TestProductPage(t *testing.T) {
 }
 
 func TestOpsEndpoints(t *testing.T) {
-	s := apptest.New(t)
+	s := apptest.New(t, apptest.Options{Env: map[string]string{"METRICS_TOKEN": metricsToken}})
 	c := s.Client(t)
 	c.Get("/healthz").Expect(t, http.StatusOK)
 	res := c.Get("/readyz").Expect(t, http.StatusOK)
@@ -52,7 +52,7 @@ func TestOpsEndpoints(t *testing.T) {
 		t.Errorf("readyz: %s", res.Body)
 	}
 	c.Get("/").Expect(t, http.StatusOK)
-	res = c.Get("/metrics").Expect(t, http.StatusOK)
+	res = c.Do(http.MethodGet, "/metrics", nil, http.Header{"Authorization": {"Bearer " + metricsToken}}).Expect(t, http.StatusOK)
 	if !strings.Contains(res.Body, `storefront_http_requests_total{code="200",method="GET",route="/"}`) {
 		t.Errorf("metrics lack the catalog request:\n%s", res.Body[:min(len(res.Body), 3000)])
 	}

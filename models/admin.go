@@ -94,6 +94,14 @@ func UpsertAdmin(ctx context.Context, db *gorm.DB, email, password string) (crea
 	if err != nil {
 		return false, fmt.Errorf("save admin: %w", err)
 	}
+	if existing.ID != "" { // a new password: whoever signed in with the old one is signed out, locks are lifted
+		if err := RevokeAdminSessions(ctx, db, existing.ID); err != nil {
+			return false, err
+		}
+		if err := db.Where("admin_id = ?", existing.ID).Delete(&adminSignInFailure{}).Error; err != nil {
+			return false, fmt.Errorf("lift admin locks: %w", err)
+		}
+	}
 	return existing.ID == "", nil
 }
 
@@ -142,11 +150,12 @@ func AdminExists(ctx context.Context, db *gorm.DB, email string) (bool, error) {
 	return true, nil
 }
 
-// AuthenticateAdmin returns the admin with this email and password. Every failure is ErrBadCredentials,
-// or ErrAdminLocked while the account is locked; both cost one password check. After
-// AdminMaxFailedLogins consecutive failures the account is locked for AdminLockDuration, in the
-// database, so every app instance agrees.
-func AuthenticateAdmin(ctx context.Context, db *gorm.DB, email, password string, now time.Time) (Admin, error) {
+// AuthenticateAdmin returns the admin with this email and password, signing in from source (the client: an
+// IPv4 address or an IPv6 /64). Every failure is ErrBadCredentials, or ErrAdminLocked while the account is
+// locked for that source; both cost one password check. After AdminMaxFailedLogins consecutive failures from
+// one source the account is locked for AdminLockDuration for that source only, in the database, so every app
+// instance agrees, and a stranger who keeps guessing never locks the real admin out from elsewhere.
+func AuthenticateAdmin(ctx context.Context, db *gorm.DB, email, password, source string, now time.Time) (Admin, error) {
 	now = now.UTC()
 	if passwordLength(password) > MaxPasswordLength {
 		return Admin{}, ErrBadCredentials
@@ -165,7 +174,15 @@ func AuthenticateAdmin(ctx context.Context, db *gorm.DB, email, password string,
 	default:
 		return Admin{}, fmt.Errorf("load admin: %w", err)
 	}
-	if a.LockedAt(now) {
+	if len(source) > 64 || !queryable(source) {
+		source = "unknown"
+	}
+	var f adminSignInFailure
+	err = db.Where("admin_id = ? AND source = ?", a.ID, source).Take(&f).Error
+	if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
+		return Admin{}, fmt.Errorf("load failed sign-ins: %w", err)
+	}
+	if f.LockedUntil != nil && now.Before(*f.LockedUntil) {
 		spendPasswordCheck(password)
 		return Admin{}, ErrAdminLocked
 	}
@@ -174,30 +191,51 @@ func AuthenticateAdmin(ctx context.Context, db *gorm.DB, email, password string,
 		return Admin{}, fmt.Errorf("check password of admin %s: %w", a.ID, err)
 	}
 	if !ok {
-		if err := recordAdminFailure(db, a.ID, now); err != nil {
+		if err := recordAdminFailure(db, a.ID, source, now); err != nil {
 			return Admin{}, err
 		}
 		return Admin{}, ErrBadCredentials
 	}
-	if a.FailedLogins != 0 || a.LockedUntil != nil {
-		err := db.Model(&Admin{}).Where("id = ?", a.ID).
-			Updates(map[string]any{"failed_logins": 0, "locked_until": nil, "updated_at": now}).Error
-		if err != nil {
+	if f.AdminID != "" {
+		if err := db.Where("admin_id = ? AND source = ?", a.ID, source).Delete(&adminSignInFailure{}).Error; err != nil {
 			return Admin{}, fmt.Errorf("reset failed sign-ins: %w", err)
 		}
 	}
 	return a, nil
 }
 
-// recordAdminFailure counts a failed sign-in in one statement (concurrent failures all count) and
-// locks the account at the limit, starting the count again for after the lock.
-func recordAdminFailure(db *gorm.DB, id string, now time.Time) error {
-	err := db.Exec(`UPDATE admins SET
-		locked_until = CASE WHEN failed_logins + 1 >= ? THEN ? ELSE locked_until END,
-		failed_logins = CASE WHEN failed_logins + 1 >= ? THEN 0 ELSE failed_logins + 1 END,
-		updated_at = ?
-		WHERE id = ?`,
-		AdminMaxFailedLogins, now.Add(AdminLockDuration), AdminMaxFailedLogins, now, id).Error
+// adminSignInFailure counts an admin's failed sign-ins from one source.
+type adminSignInFailure struct {
+	AdminID      string `gorm:"primaryKey"`
+	Source       string `gorm:"primaryKey"`
+	FailedLogins int
+	LockedUntil  *time.Time
+	UpdatedAt    time.Time
+}
+
+func (adminSignInFailure) TableName() string { return "admin_sign_in_failures" }
+
+// AdminLockedUntil is when the admin's lock for source ends (nil: not locked).
+func AdminLockedUntil(ctx context.Context, db *gorm.DB, adminID, source string) (*time.Time, error) {
+	var f adminSignInFailure
+	err := db.WithContext(ctx).Where("admin_id = ? AND source = ?", adminID, source).Take(&f).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil
+	}
+	return f.LockedUntil, err
+}
+
+// recordAdminFailure counts a failed sign-in from source in one statement (concurrent failures all count) and
+// locks the account for that source at the limit, starting the count again for after the lock.
+func recordAdminFailure(db *gorm.DB, id, source string, now time.Time) error {
+	err := db.Exec(`INSERT INTO admin_sign_in_failures (admin_id, source, failed_logins, locked_until, updated_at)
+		VALUES (?, ?, 1, NULL, ?)
+		ON CONFLICT (admin_id, source) DO UPDATE SET
+		locked_until = CASE WHEN admin_sign_in_failures.failed_logins + 1 >= ? THEN ? ELSE admin_sign_in_failures.locked_until END,
+		failed_logins = CASE WHEN admin_sign_in_failures.failed_logins + 1 >= ? THEN 0 ELSE admin_sign_in_failures.failed_logins + 1 END,
+		updated_at = ?`,
+		id, source, now,
+		AdminMaxFailedLogins, now.Add(AdminLockDuration), AdminMaxFailedLogins, now).Error
 	if err != nil {
 		return fmt.Errorf("count failed sign-in: %w", err)
 	}

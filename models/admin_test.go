@@ -9,6 +9,9 @@ import (
 	"github.com/storefront/storefront/models"
 )
 
+// src is the client address the model tests sign in from.
+const src = "192.0.2.1"
+
 func TestUpsertAdmin(t *testing.T) {
 	ctx := context.Background()
 	db := openDB(t)
@@ -17,7 +20,7 @@ func TestUpsertAdmin(t *testing.T) {
 	if err != nil || !created {
 		t.Fatalf("create: %v %v", created, err)
 	}
-	if _, err := models.AuthenticateAdmin(ctx, db, "owner@example.com", "first-password-1", time.Now()); err != nil {
+	if _, err := models.AuthenticateAdmin(ctx, db, "owner@example.com", "first-password-1", src, time.Now()); err != nil {
 		t.Fatalf("sign in after create: %v", err)
 	}
 	t.Run("the same password again writes nothing", func(t *testing.T) {
@@ -31,17 +34,17 @@ func TestUpsertAdmin(t *testing.T) {
 		}
 	})
 	t.Run("a new password replaces the old one and lifts a lock", func(t *testing.T) {
-		until := time.Now().Add(time.Hour).UTC()
-		db.Model(&models.Admin{}).Where("email = ?", "owner@example.com").
-			Updates(map[string]any{"locked_until": until, "failed_logins": 3})
+		for range models.AdminMaxFailedLogins {
+			models.AuthenticateAdmin(ctx, db, "owner@example.com", "wrong", src, time.Now())
+		}
 		created, err := models.UpsertAdmin(ctx, db, "OWNER@example.com", "second-password-2")
 		if err != nil || created {
 			t.Fatalf("update: %v %v", created, err)
 		}
-		if _, err := models.AuthenticateAdmin(ctx, db, "owner@example.com", "second-password-2", time.Now()); err != nil {
+		if _, err := models.AuthenticateAdmin(ctx, db, "owner@example.com", "second-password-2", src, time.Now()); err != nil {
 			t.Errorf("new password: %v", err)
 		}
-		if _, err := models.AuthenticateAdmin(ctx, db, "owner@example.com", "first-password-1", time.Now()); !errors.Is(err, models.ErrBadCredentials) {
+		if _, err := models.AuthenticateAdmin(ctx, db, "owner@example.com", "first-password-1", src, time.Now()); !errors.Is(err, models.ErrBadCredentials) {
 			t.Errorf("old password: %v", err)
 		}
 		var n int64
@@ -68,52 +71,71 @@ func TestAdminLockout(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
-	state := func() models.Admin {
-		var a models.Admin
-		db.Where("email = ?", email).Take(&a)
-		return a
+	var adminID string
+	db.Model(&models.Admin{}).Where("email = ?", email).Pluck("id", &adminID)
+	type failures struct {
+		FailedLogins int
+		LockedUntil  *time.Time
+	}
+	state := func(source string) failures {
+		var f failures
+		db.Table("admin_sign_in_failures").Where("admin_id = ? AND source = ?", adminID, source).Take(&f)
+		return f
 	}
 
 	t.Run("a success resets the count of failures", func(t *testing.T) {
 		for range 3 {
-			if _, err := models.AuthenticateAdmin(ctx, db, email, "wrong", now); !errors.Is(err, models.ErrBadCredentials) {
+			if _, err := models.AuthenticateAdmin(ctx, db, email, "wrong", src, now); !errors.Is(err, models.ErrBadCredentials) {
 				t.Fatal(err)
 			}
 		}
-		if got := state().FailedLogins; got != 3 {
+		if got := state(src).FailedLogins; got != 3 {
 			t.Fatalf("failed_logins = %d, want 3", got)
 		}
-		if _, err := models.AuthenticateAdmin(ctx, db, email, pw, now); err != nil {
+		if _, err := models.AuthenticateAdmin(ctx, db, email, pw, src, now); err != nil {
 			t.Fatal(err)
 		}
-		if got := state().FailedLogins; got != 0 {
+		if got := state(src).FailedLogins; got != 0 {
 			t.Fatalf("failed_logins = %d after success", got)
 		}
 	})
 
 	t.Run("five failures in a row lock the account for 15 minutes", func(t *testing.T) {
 		for i := range models.AdminMaxFailedLogins {
-			if _, err := models.AuthenticateAdmin(ctx, db, email, "wrong", now); !errors.Is(err, models.ErrBadCredentials) {
+			if _, err := models.AuthenticateAdmin(ctx, db, email, "wrong", src, now); !errors.Is(err, models.ErrBadCredentials) {
 				t.Fatalf("failure %d: %v", i+1, err)
 			}
 		}
-		a := state()
+		a := state(src)
 		if a.LockedUntil == nil || !a.LockedUntil.Equal(now.Add(models.AdminLockDuration)) {
 			t.Fatalf("locked_until = %v, want %v", a.LockedUntil, now.Add(models.AdminLockDuration))
 		}
-		if _, err := models.AuthenticateAdmin(ctx, db, email, pw, now.Add(14*time.Minute)); !errors.Is(err, models.ErrAdminLocked) {
+		if _, err := models.AuthenticateAdmin(ctx, db, email, pw, src, now.Add(14*time.Minute)); !errors.Is(err, models.ErrAdminLocked) {
 			t.Fatalf("right password while locked: %v", err)
 		}
-		if _, err := models.AuthenticateAdmin(ctx, db, email, pw, now.Add(16*time.Minute)); err != nil {
+		if _, err := models.AuthenticateAdmin(ctx, db, email, pw, src, now.Add(16*time.Minute)); err != nil {
 			t.Fatalf("right password after the lock: %v", err)
 		}
-		if a := state(); a.LockedUntil != nil || a.FailedLogins != 0 {
+		if a := state(src); a.LockedUntil != nil || a.FailedLogins != 0 {
 			t.Errorf("lock not lifted: %+v", a)
 		}
 	})
 
+	t.Run("the lock holds for the failing source only", func(t *testing.T) {
+		const stranger, owner = "203.0.113.9", "2001:db8:1:2::/64"
+		for range models.AdminMaxFailedLogins {
+			models.AuthenticateAdmin(ctx, db, email, "wrong", stranger, now)
+		}
+		if _, err := models.AuthenticateAdmin(ctx, db, email, pw, stranger, now); !errors.Is(err, models.ErrAdminLocked) {
+			t.Fatalf("the stranger's source: %v", err)
+		}
+		if _, err := models.AuthenticateAdmin(ctx, db, email, pw, owner, now); err != nil {
+			t.Fatalf("the admin from another source: %v", err)
+		}
+	})
+
 	t.Run("an unknown email is refused like a wrong password", func(t *testing.T) {
-		if _, err := models.AuthenticateAdmin(ctx, db, "nobody@example.com", pw, now); !errors.Is(err, models.ErrBadCredentials) {
+		if _, err := models.AuthenticateAdmin(ctx, db, "nobody@example.com", pw, src, now); !errors.Is(err, models.ErrBadCredentials) {
 			t.Fatal(err)
 		}
 	})

@@ -233,6 +233,9 @@ func OrderByID(ctx context.Context, db *gorm.DB, id string) (Order, error) {
 // OrderByPaymentIntent finds the order of a PaymentIntent.
 func OrderByPaymentIntent(ctx context.Context, db *gorm.DB, pi string) (Order, error) {
 	var o Order
+	if len(pi) > 255 || !queryable(pi) {
+		return o, ErrNotFound
+	}
 	err := db.WithContext(ctx).Preload("Items").Where("payment_intent_id = ?", pi).Take(&o).Error
 	return o, notFound(err)
 }

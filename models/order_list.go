@@ -141,6 +141,8 @@ func OrderListQuery(ctx context.Context, db *gorm.DB, f OrderFilter) *gorm.DB {
 	}
 	if term := strings.TrimSpace(f.Query); term != "" {
 		switch {
+		case !queryable(term):
+			q = q.Where("1 = 0") // NUL bytes or invalid UTF-8: no order has them (and PostgreSQL refuses them)
 		case orderNumberRe.MatchString(term):
 			q = q.Where("number = ?", strings.ToUpper(term))
 		case wholeEmailRe.MatchString(term):

@@ -55,7 +55,7 @@ func (in ProductInput) Parse(currency string) (Product, FieldErrors) {
 		errs["name"] = "Enter the product's name."
 	case n > MaxProductNameLength:
 		errs["name"] = fmt.Sprintf("Use at most %d characters for the name.", MaxProductNameLength)
-	case strings.IndexFunc(p.Name, unicode.IsControl) >= 0:
+	case strings.IndexFunc(p.Name, unicode.IsControl) >= 0 || !queryable(p.Name):
 		errs["name"] = "Remove line breaks and control characters from the name."
 	}
 	switch {
@@ -66,8 +66,11 @@ func (in ProductInput) Parse(currency string) (Product, FieldErrors) {
 	case !slugRe.MatchString(p.Slug):
 		errs["slug"] = "Use lower-case letters, digits and single hyphens between words, such as stoneware-mug."
 	}
-	if utf8.RuneCountInString(p.Description) > MaxProductDescriptionLength {
+	switch {
+	case utf8.RuneCountInString(p.Description) > MaxProductDescriptionLength:
 		errs["description"] = fmt.Sprintf("Use at most %d characters for the description.", MaxProductDescriptionLength)
+	case !queryable(p.Description):
+		errs["description"] = "Remove control characters from the description."
 	}
 	price, msg := parsePositiveMoney(in.Price, currency, "a price")
 	if msg != "" {

@@ -29,7 +29,7 @@ type User struct {
 	ID               string `gorm:"primaryKey"`
 	Email            string
 	PasswordHash     string
-	StripeCustomerID *string
+	StripeCustomerID *string // unused since customers are kept per mode (stripe_customers)
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
 }
@@ -237,20 +237,45 @@ func moveCartLines(tx *gorm.DB, from, to string) (capped bool, err error) {
 	return capped, nil
 }
 
-// SetStripeCustomer records the account's Stripe Customer unless one is recorded already, and returns the one
-// that holds (the first writer wins, so concurrent first checkouts agree).
-func SetStripeCustomer(ctx context.Context, db *gorm.DB, userID, customerID string) (string, error) {
-	err := db.WithContext(ctx).Model(&User{}).Where("id = ? AND stripe_customer_id IS NULL", userID).
-		Update("stripe_customer_id", customerID).Error
+// Stripe modes a customer id belongs to: an id made in one means nothing in another.
+const (
+	StripeModeLive      = "live"
+	StripeModeTest      = "test"
+	StripeModeSimulator = "simulator"
+)
+
+// stripeCustomer is an account's Stripe Customer in one mode.
+type stripeCustomer struct {
+	UserID     string `gorm:"primaryKey"`
+	Mode       string `gorm:"primaryKey"`
+	CustomerID string
+	CreatedAt  time.Time
+}
+
+// StripeCustomerFor returns the account's Stripe Customer in mode, or ErrNotFound.
+func StripeCustomerFor(ctx context.Context, db *gorm.DB, userID, mode string) (string, error) {
+	var c stripeCustomer
+	err := db.WithContext(ctx).Where("user_id = ? AND mode = ?", userID, mode).Take(&c).Error
+	return c.CustomerID, notFound(err)
+}
+
+// SetStripeCustomerFor records the account's Stripe Customer in mode unless one is recorded already, and returns
+// the one that holds (the first writer wins, so concurrent first checkouts agree).
+func SetStripeCustomerFor(ctx context.Context, db *gorm.DB, userID, mode, customerID string) (string, error) {
+	c := stripeCustomer{UserID: userID, Mode: mode, CustomerID: customerID, CreatedAt: time.Now().UTC()}
+	if err := db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&c).Error; err != nil {
+		return "", fmt.Errorf("save stripe customer: %w", err)
+	}
+	return StripeCustomerFor(ctx, db, userID, mode)
+}
+
+// ForgetStripeCustomer drops the account's Stripe Customer in mode if it is still customerID (Stripe no longer
+// knows it: a restarted simulator, a deleted customer, another test account).
+func ForgetStripeCustomer(ctx context.Context, db *gorm.DB, userID, mode, customerID string) error {
+	err := db.WithContext(ctx).Where("user_id = ? AND mode = ? AND customer_id = ?", userID, mode, customerID).
+		Delete(&stripeCustomer{}).Error
 	if err != nil {
-		return "", err
+		return fmt.Errorf("forget stripe customer: %w", err)
 	}
-	u, err := UserByID(ctx, db, userID)
-	if err != nil {
-		return "", err
-	}
-	if u.StripeCustomerID == nil {
-		return "", ErrNotFound
-	}
-	return *u.StripeCustomerID, nil
+	return nil
 }

@@ -2,16 +2,42 @@ package payments
 
 import (
 	"context"
+	"errors"
 
 	"github.com/stripe/stripe-go/v82"
 )
 
+// CustomerExists reports whether Stripe knows the Customer (and it is not deleted) with this client's key.
+func (c *Client) CustomerExists(ctx context.Context, id string) (bool, error) {
+	var cus *stripe.Customer
+	err := c.retry(ctx, func() (err error) { cus, err = c.sc.V1Customers.Retrieve(ctx, id, nil); return err })
+	if IsResourceMissing(err) {
+		return false, nil
+	}
+	c.logFailure(ctx, "retrieve_customer", "", err)
+	if err != nil {
+		return false, err
+	}
+	return !cus.Deleted, nil
+}
+
+// IsResourceMissing reports whether Stripe answered "No such …" (resource_missing).
+func IsResourceMissing(err error) bool {
+	var se *stripe.Error
+	return errors.As(err, &se) && se.Code == stripe.ErrorCodeResourceMissing
+}
+
 // CreateCustomer makes the Stripe Customer of a shop account. The idempotency key is the account's, so
-// concurrent first checkouts of one account get the same Customer, never two.
-func (c *Client) CreateCustomer(ctx context.Context, userID, email string) (string, error) {
+// concurrent first checkouts of one account get the same Customer, never two; replaces is the id of a Customer
+// Stripe no longer knows ("" the first time), so that its successor gets a key of its own.
+func (c *Client) CreateCustomer(ctx context.Context, userID, email, replaces string) (string, error) {
 	p := &stripe.CustomerCreateParams{Email: stripe.String(email)}
 	p.AddMetadata("user_id", userID)
-	p.SetIdempotencyKey("storefront-customer-" + userID)
+	key := "storefront-customer-" + userID
+	if replaces != "" {
+		key += "-after-" + replaces
+	}
+	p.SetIdempotencyKey(key)
 	var cus *stripe.Customer
 	err := c.retry(ctx, func() (err error) { cus, err = c.sc.V1Customers.Create(ctx, p); return err })
 	c.logFailure(ctx, "create_customer", "", err)

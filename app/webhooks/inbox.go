@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/stripe/stripe-go/v82"
@@ -28,7 +29,15 @@ var (
 	ErrSignature  = apperr.New(apperr.Malformed, "signature_invalid", "The Stripe-Signature header does not verify.")
 	ErrAPIVersion = apperr.New(apperr.Malformed, "api_version_mismatch",
 		"The event's API version is not the one this shop is pinned to; update the webhook endpoint's API version.")
+	// ErrNoSecret: STRIPE_WEBHOOK_SECRET is unset, so no event can be verified and every one is refused (an
+	// empty secret would let anyone sign events). 503: Stripe keeps retrying until the secret is set.
+	ErrNoSecret = apperr.New(apperr.Busy, "webhook_secret_missing",
+		"This shop cannot verify Stripe events yet: STRIPE_WEBHOOK_SECRET is unset.")
 )
+
+// FixNoSecret says how to set the webhook secret; logged at start and with the first refused event.
+const FixNoSecret = "create the webhook endpoint BASE_URL/webhooks/stripe in the Stripe Dashboard (Developers → Webhooks), " +
+	"or run `stripe listen --forward-to localhost:PORT/webhooks/stripe`, and set STRIPE_WEBHOOK_SECRET to its whsec_… secret"
 
 // Inbox verifies and stores events.
 type Inbox struct {
@@ -38,11 +47,20 @@ type Inbox struct {
 	Metrics *Metrics
 	// Wake, when set, is told that a new event waits (the local worker applies it at once).
 	Wake func()
+
+	noSecretLogged sync.Once
 }
 
 // Receive verifies the signature (with Stripe's default tolerance) and the API release train, then stores the
 // event once. It reports whether the event is a duplicate.
 func (in *Inbox) Receive(ctx context.Context, payload []byte, signature string) (duplicate bool, err error) {
+	if in.Secret == "" {
+		in.Metrics.rejected.WithLabelValues("no_secret").Inc()
+		in.noSecretLogged.Do(func() {
+			in.Log.ErrorContext(ctx, "webhooks refused: STRIPE_WEBHOOK_SECRET is unset", "fix", FixNoSecret)
+		})
+		return false, ErrNoSecret
+	}
 	var ev stripe.Event
 	err = webhook.ValidatePayload(payload, signature, in.Secret) // Stripe's default tolerance
 	if err == nil {

@@ -66,7 +66,7 @@ func startChild(ctx context.Context, bin string, o childOptions) (*child, error)
 		"PATH": os.Getenv("PATH"), "HOME": os.Getenv("HOME"), "TMPDIR": os.TempDir(),
 		"PORT": strconv.Itoa(port), "BASE_URL": c.base, "DATABASE_URL": "sqlite://" + c.dbPath,
 		"STRIPE_WEBHOOK_SECRET": webhookSecret, "SESSION_SECRET": "loadtest-session-secret-0123456789abcdef",
-		"LOG_FORMAT": "json", "LOG_LEVEL": "info", // as in production
+		"LOG_FORMAT": "json", "LOG_LEVEL": "info", "METRICS_TOKEN": metricsToken, // as in production
 		"TRUSTED_PROXIES": "127.0.0.1/32", // the load generator is the proxy of many shoppers (see shopperIP)
 	}
 	for k, v := range childEnv {
@@ -199,13 +199,24 @@ func (c *child) sqliteBusy() int {
 	return n
 }
 
+// metricsToken is the children's METRICS_TOKEN (the load generator scrapes /metrics with it).
+const metricsToken = "loadtest-metrics-token-0123456789abcdef"
+
 // metric sums every series of a counter or gauge on /metrics (labels ignored) whose labels contain filter.
 func (c *child) metric(name, filter string) (float64, error) {
-	res, err := http.Get(c.base + "/metrics")
+	req, err := http.NewRequest(http.MethodGet, c.base+"/metrics", nil)
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Authorization", "Bearer "+metricsToken)
+	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return 0, err
 	}
 	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return 0, fmt.Errorf("metrics: status %d", res.StatusCode)
+	}
 	var sum float64
 	sc := bufio.NewScanner(res.Body)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
