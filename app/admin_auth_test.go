@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -74,16 +75,19 @@ func TestAdminFromTheEnvironment(t *testing.T) {
 
 	t.Run("a restart does not lift a lockout", func(t *testing.T) {
 		s := newAccountServer(t, map[string]string{"DATABASE_URL": dbURL})
-		until := time.Now().Add(time.Hour).UTC()
-		if err := s.App.DB().Model(&models.Admin{}).Where("email = ?", "boss@example.com").Update("locked_until", until).Error; err != nil {
-			t.Fatal(err)
+		guesser := visitor(t, s)
+		for range models.AdminMaxFailedLogins {
+			adminLogin(guesser, "boss@example.com", "wrong-password").Expect(t, http.StatusUnprocessableEntity)
 		}
 		s.Close()
 		again := newAccountServer(t, map[string]string{"DATABASE_URL": dbURL, "ADMIN_EMAIL": "boss@example.com", "ADMIN_PASSWORD": "changed-password-3"})
-		adminLogin(visitor(t, again), "boss@example.com", "changed-password-3").Expect(t, http.StatusUnprocessableEntity)
-		var a models.Admin
-		if err := again.App.DB().Where("email = ?", "boss@example.com").Take(&a).Error; err != nil || !a.LockedAt(time.Now()) {
-			t.Errorf("lock after restart: %v %+v", err, a.LockedUntil)
+		// The same source is still locked out, even with the right password.
+		source := guesser.HTTP.Transport.(forwardedFor).ip
+		sameSource := visitor(t, again)
+		sameSource.HTTP.Transport = forwardedFor{ip: source}
+		adminLogin(sameSource, "boss@example.com", "changed-password-3").Expect(t, http.StatusUnprocessableEntity)
+		if _, err := models.AuthenticateAdmin(t.Context(), again.App.DB().DB, "boss@example.com", "changed-password-3", source, time.Now()); !errors.Is(err, models.ErrAdminLocked) {
+			t.Errorf("after a restart the lock is gone: %v", err)
 		}
 	})
 }
