@@ -15,8 +15,10 @@ import (
 const MaxAttempts = 16
 
 // Worker applies inbox events. Several workers (one per app instance) may share a database: an event is
-// claimed with a conditional UPDATE and a lease, so one worker applies it; a lease left by a crashed worker
-// expires and the event is applied after restart.
+// claimed with a conditional UPDATE and a short lease, so one worker applies it, and the transaction that applies
+// it holds it (HoldWebhookEvents) so that no other worker applies it at the same time. A lease left by a worker
+// that died runs out within seconds and the event is applied by another worker or after restart; a lease left by
+// this worker's own failed batch (the database went away) is taken up again at the next poll.
 type Worker struct {
 	DB      *gorm.DB
 	Log     *slog.Logger
@@ -24,14 +26,21 @@ type Worker struct {
 	Apply   *Applier
 	ID      string        // this instance, for leases
 	Poll    time.Duration // how often due events are looked for without a wake-up
-	Lease   time.Duration
-	wake    chan struct{}
+	Lease   time.Duration // how long a claim keeps other workers away; renewed when the batch starts
+	Batch   int           // events claimed and applied per transaction
+	// Now is the worker's clock (tests set it).
+	Now  func() time.Time
+	wake chan struct{}
 }
+
+// DefaultLease is the lease of a claim: short, so that events claimed by a process that died are applied
+// seconds later; safe however long a batch runs, since the applying transaction holds its events.
+const DefaultLease = 3 * time.Second
 
 // NewWorker builds a worker; Run starts it.
 func NewWorker(db *gorm.DB, log *slog.Logger, m *Metrics, apply *Applier, id string) *Worker {
-	return &Worker{DB: db, Log: log, Metrics: m, Apply: apply, ID: id, Poll: time.Second, Lease: time.Minute,
-		wake: make(chan struct{}, 1)}
+	return &Worker{DB: db, Log: log, Metrics: m, Apply: apply, ID: id, Poll: time.Second, Lease: DefaultLease, Batch: 100,
+		Now: func() time.Time { return time.Now().UTC() }, wake: make(chan struct{}, 1)}
 }
 
 // Wake asks the worker to look for due events now.
@@ -79,29 +88,15 @@ func (w *Worker) Drain(ctx context.Context) (int, error) {
 }
 
 func (w *Worker) due(ctx context.Context) ([]string, error) {
-	now := time.Now().UTC()
-	var ids []string
-	err := w.DB.WithContext(ctx).Model(&models.WebhookEvent{}).
-		Where("status = ? AND next_attempt_at <= ? AND (locked_until IS NULL OR locked_until < ?)", models.InboxPending, now, now).
-		Order("created, id").Limit(100).Pluck("id", &ids).Error
-	return ids, err
+	return models.DueWebhookEvents(ctx, w.DB, w.ID, w.Now(), w.Batch)
 }
 
-// claim takes a lease, in one statement, on those of ids that are still due and not leased by another worker,
-// and returns them, oldest first. (One statement per batch rather than one per event: a burst of events is
-// drained at several thousand a second, not at the pace of two SQLite commits per event.)
+// claim takes a lease, in one statement, on those of ids that are still due and free, and returns them, oldest
+// first. (One statement per batch rather than one per event: a burst of events is drained at several thousand
+// a second, not at the pace of two SQLite commits per event.)
 func (w *Worker) claim(ctx context.Context, ids []string) ([]models.WebhookEvent, error) {
-	now := time.Now().UTC()
-	err := w.DB.WithContext(ctx).Model(&models.WebhookEvent{}).
-		Where("id IN ? AND status = ? AND (locked_until IS NULL OR locked_until < ?)", ids, models.InboxPending, now).
-		Updates(map[string]any{"locked_by": w.ID, "locked_until": now.Add(w.Lease)}).Error
-	if err != nil {
-		return nil, err
-	}
-	var evs []models.WebhookEvent
-	err = w.DB.WithContext(ctx).Where("id IN ? AND status = ? AND locked_by = ?", ids, models.InboxPending, w.ID).
-		Order("created, id").Find(&evs).Error
-	return evs, err
+	now := w.Now()
+	return models.ClaimWebhookEvents(ctx, w.DB, ids, w.ID, now, now.Add(w.Lease))
 }
 
 // process applies the claimed events one by one, in order, and records each outcome, all in one transaction:
@@ -128,14 +123,40 @@ func (w *Worker) processTx(ctx context.Context, evs []models.WebhookEvent) error
 	var count []func()
 	err := w.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		count = count[:0]
+		ids := make([]string, len(evs))
+		for i, ev := range evs {
+			ids[i] = ev.ID
+		}
+		held, err := models.HoldWebhookEvents(ctx, tx, ids, w.ID, w.Now().Add(w.Lease))
+		if err != nil {
+			return err
+		}
+		ours := make(map[string]bool, len(held))
+		for _, id := range held {
+			ours[id] = true
+		}
 		applier := *w.Apply
 		applier.DB = tx
+		done := map[string][]string{} // outcome → events applied with it, recorded in one statement each
 		for _, ev := range evs {
-			up, c := w.apply(ctx, &applier, ev)
-			if err := tx.Model(&models.WebhookEvent{}).Where("id = ? AND locked_by = ?", ev.ID, w.ID).Updates(up).Error; err != nil {
+			if !ours[ev.ID] {
+				continue // another worker took it over after our lease ran out
+			}
+			outcome, up, c := w.apply(ctx, &applier, ev)
+			count = append(count, c)
+			if up == nil {
+				done[outcome] = append(done[outcome], ev.ID)
+				continue
+			}
+			if err := models.RecordWebhookOutcome(ctx, tx, ev.ID, w.ID, up); err != nil {
 				return err
 			}
-			count = append(count, c)
+		}
+		now := w.Now()
+		for outcome, ids := range done {
+			if err := models.RecordWebhookEventsApplied(ctx, tx, ids, w.ID, outcome, now); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
@@ -147,32 +168,31 @@ func (w *Worker) processTx(ctx context.Context, evs []models.WebhookEvent) error
 	return err
 }
 
-// apply applies one event and returns the update that records its outcome (applied or ignored, retried later
-// with backoff, or failed for good after MaxAttempts) and the metrics to count once it is committed.
-func (w *Worker) apply(ctx context.Context, applier *Applier, ev models.WebhookEvent) (map[string]any, func()) {
+// apply applies one event. It returns its outcome (applied or ignored) with a nil update when it was applied,
+// else the update that records the attempt (retried later with backoff, or failed for good after MaxAttempts);
+// and the metrics to count once it is committed.
+func (w *Worker) apply(ctx context.Context, applier *Applier, ev models.WebhookEvent) (string, map[string]any, func()) {
 	outcome, applyErr := applier.Apply(ctx, ev)
-	now := time.Now().UTC()
-	up := map[string]any{"attempts": ev.Attempts + 1, "locked_by": nil, "locked_until": nil}
-	switch {
-	case applyErr == nil:
-		up["status"], up["applied_at"], up["last_error"] = outcome, now, nil
-		return up, func() {
+	now := w.Now()
+	if applyErr == nil {
+		return outcome, nil, func() {
 			w.Metrics.applied.WithLabelValues(outcome).Inc()
-			w.Metrics.lag.Observe(now.Sub(ev.ReceivedAt).Seconds())
+			w.Metrics.lag.Observe(time.Now().UTC().Sub(ev.ReceivedAt).Seconds())
 		}
-	case ev.Attempts+1 >= MaxAttempts:
+	}
+	up := map[string]any{"attempts": ev.Attempts + 1, "locked_by": nil, "locked_until": nil}
+	if ev.Attempts+1 >= MaxAttempts {
 		up["status"], up["last_error"] = models.InboxFailed, applyErr.Error()
 		w.Log.ErrorContext(ctx, "webhook event failed for good", "event", ev.ID, "event_type", ev.Type, "attempts", ev.Attempts+1, "err", applyErr)
-		return up, w.Metrics.failed.Inc
-	default:
-		up["last_error"], up["next_attempt_at"] = applyErr.Error(), now.Add(backoff(ev.Attempts))
-		level := slog.LevelWarn
-		if errors.Is(applyErr, ErrOrderNotYet) {
-			level = slog.LevelInfo
-		}
-		w.Log.Log(ctx, level, "webhook event will be retried", "event", ev.ID, "event_type", ev.Type, "attempt", ev.Attempts+1, "err", applyErr)
-		return up, w.Metrics.retried.Inc
+		return "", up, w.Metrics.failed.Inc
 	}
+	up["last_error"], up["next_attempt_at"] = applyErr.Error(), now.Add(backoff(ev.Attempts))
+	level := slog.LevelWarn
+	if errors.Is(applyErr, ErrOrderNotYet) {
+		level = slog.LevelInfo
+	}
+	w.Log.Log(ctx, level, "webhook event will be retried", "event", ev.ID, "event_type", ev.Type, "attempt", ev.Attempts+1, "err", applyErr)
+	return "", up, w.Metrics.retried.Inc
 }
 
 // backoff is the wait before attempt n+1: 250 ms doubling, at most 2 hours.

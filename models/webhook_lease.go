@@ -1,0 +1,75 @@
+package models
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Leases on inbox events. A worker claims due events by writing its name and a short expiry on them; the lease
+// only says who should apply an event next. Who may apply it is decided inside the worker's transaction by
+// HoldWebhookEvents, whose row locks (PostgreSQL) or write lock (SQLite) keep a second worker out until the
+// outcome is committed, however long the batch takes.
+
+// leaseFree is the condition of events a worker may claim: not leased, leased by a worker whose lease has run
+// out, or leased by this worker itself (left over from a batch that failed, e.g. while the database was away:
+// the worker applies its events one batch at a time, so a lease of its own is never in use).
+const leaseFree = "(locked_until IS NULL OR locked_until < ? OR locked_by = ?)"
+
+// DueWebhookEvents lists up to limit ids of pending events due at now that owner may claim, oldest first.
+func DueWebhookEvents(ctx context.Context, db *gorm.DB, owner string, now time.Time, limit int) ([]string, error) {
+	var ids []string
+	err := db.WithContext(ctx).Model(&WebhookEvent{}).
+		Where("status = ? AND next_attempt_at <= ? AND "+leaseFree, InboxPending, now, now, owner).
+		Order("created, id").Limit(limit).Pluck("id", &ids).Error
+	return ids, err
+}
+
+// ClaimWebhookEvents leases to owner, until until, those of ids that are still pending and free at now, in one
+// statement, and returns the claimed events, oldest first.
+func ClaimWebhookEvents(ctx context.Context, db *gorm.DB, ids []string, owner string, now, until time.Time) ([]WebhookEvent, error) {
+	err := db.WithContext(ctx).Model(&WebhookEvent{}).
+		Where("id IN ? AND status = ? AND "+leaseFree, ids, InboxPending, now, owner).
+		Updates(map[string]any{"locked_by": owner, "locked_until": until}).Error
+	if err != nil {
+		return nil, err
+	}
+	var evs []WebhookEvent
+	err = db.WithContext(ctx).Where("id IN ? AND status = ? AND locked_by = ?", ids, InboxPending, owner).
+		Order("created, id").Find(&evs).Error
+	return evs, err
+}
+
+// HoldWebhookEvents, inside the transaction that applies the events, renews owner's lease on ids until until
+// and returns those still pending and leased to owner: the others were taken by a worker that found this lease
+// expired, or were applied by it meanwhile, and must be left alone. On PostgreSQL the UPDATE locks the rows it
+// renews until the transaction ends; another worker's claim waits for them and then sees the outcome.
+func HoldWebhookEvents(ctx context.Context, tx *gorm.DB, ids []string, owner string, until time.Time) ([]string, error) {
+	res := tx.WithContext(ctx).Model(&WebhookEvent{}).
+		Where("id IN ? AND status = ? AND locked_by = ?", ids, InboxPending, owner).
+		Update("locked_until", until)
+	if res.Error != nil {
+		return nil, res.Error
+	}
+	if int(res.RowsAffected) == len(ids) {
+		return ids, nil // all of them: the usual case, one statement
+	}
+	var held []string
+	err := tx.WithContext(ctx).Model(&WebhookEvent{}).
+		Where("id IN ? AND status = ? AND locked_by = ?", ids, InboxPending, owner).Pluck("id", &held).Error
+	return held, err
+}
+
+// RecordWebhookOutcome stores the outcome of one attempt at an event leased to owner (and ends the lease).
+func RecordWebhookOutcome(ctx context.Context, tx *gorm.DB, id, owner string, updates map[string]any) error {
+	return tx.WithContext(ctx).Model(&WebhookEvent{}).Where("id = ? AND locked_by = ?", id, owner).Updates(updates).Error
+}
+
+// RecordWebhookEventsApplied marks the events of ids leased to owner as applied with outcome status at now, in
+// one statement (the worker's common case: a batch applied without error).
+func RecordWebhookEventsApplied(ctx context.Context, tx *gorm.DB, ids []string, owner, status string, now time.Time) error {
+	return tx.WithContext(ctx).Model(&WebhookEvent{}).Where("id IN ? AND locked_by = ?", ids, owner).
+		Updates(map[string]any{"status": status, "applied_at": now, "last_error": nil,
+			"attempts": gorm.Expr("attempts + 1"), "locked_by": nil, "locked_until": nil}).Error
+}
