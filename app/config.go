@@ -41,6 +41,8 @@ type Config struct {
 	AdminAPIToken        string
 	TrustedProxies       []*net.IPNet
 	ReconcileInterval    time.Duration
+	InboxRetention       time.Duration // applied webhook events are kept this long
+	MemoryLimit          int64         // soft limit of the Go heap in bytes (GOMEMLIMIT); 0 = none
 
 	// Simulated is true when the built-in Stripe simulator stands in for Stripe.
 	Simulated bool
@@ -148,6 +150,9 @@ func LoadConfig(lookup func(string) (string, bool)) (Config, error) {
 	}
 	if c.ReconcileInterval, err = time.ParseDuration(get("RECONCILE_INTERVAL", "5m")); err != nil || c.ReconcileInterval < time.Second {
 		return c, bad("RECONCILE_INTERVAL", "%q is not a duration of at least 1s; use e.g. 5m", get("RECONCILE_INTERVAL", ""))
+	}
+	if c.InboxRetention, err = time.ParseDuration(get("INBOX_RETENTION", "720h")); err != nil || c.InboxRetention < time.Hour {
+		return c, bad("INBOX_RETENTION", "%q is not a duration of at least 1h; use e.g. 720h (30 days)", get("INBOX_RETENTION", ""))
 	}
 	c.StripeTimeout = 30 * time.Second
 	c.InFlightTimeout = 2 * time.Minute

@@ -3,6 +3,7 @@ package app
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func load(env map[string]string) (Config, error) {
@@ -20,6 +21,9 @@ func TestConfigDefaultsRunTheSimulator(t *testing.T) {
 	}
 	if !c.SessionSecretGenerated || len(c.SessionSecret) < 32 {
 		t.Error("no session secret generated in dev")
+	}
+	if c.InboxRetention != 30*24*time.Hour {
+		t.Errorf("INBOX_RETENTION defaults to %v, want 30 days", c.InboxRetention)
 	}
 }
 
@@ -69,6 +73,7 @@ func TestConfigRefusesBadSettingsWithOneClearLine(t *testing.T) {
 		{"negative shipping", map[string]string{"SHIPPING_FLAT": "-5"}, "SHIPPING_FLAT: "},
 		{"a bad proxy range", map[string]string{"TRUSTED_PROXIES": "10.0.0.0/99"}, "TRUSTED_PROXIES: "},
 		{"a bad reconcile interval", map[string]string{"RECONCILE_INTERVAL": "often"}, "RECONCILE_INTERVAL: "},
+		{"an inbox retention under an hour", map[string]string{"INBOX_RETENTION": "5m"}, "INBOX_RETENTION: "},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name+" stops the start", func(t *testing.T) {

@@ -73,3 +73,14 @@ func RecordWebhookEventsApplied(ctx context.Context, tx *gorm.DB, ids []string, 
 		Updates(map[string]any{"status": status, "applied_at": now, "last_error": nil,
 			"attempts": gorm.Expr("attempts + 1"), "locked_by": nil, "locked_until": nil}).Error
 }
+
+// PruneWebhookEvents deletes up to limit applied or ignored events applied before cutoff, oldest first, and
+// reports how many it deleted. Pending and failed events are kept, and so is every order's timeline (its
+// order events stay when their inbox event goes).
+func PruneWebhookEvents(ctx context.Context, db *gorm.DB, cutoff time.Time, limit int) (int64, error) {
+	oldest := db.Model(&WebhookEvent{}).Select("id").
+		Where("status IN ? AND applied_at < ?", []string{InboxApplied, InboxIgnored}, cutoff).
+		Order("applied_at").Limit(limit)
+	res := db.WithContext(ctx).Where("id IN (?)", oldest).Delete(&WebhookEvent{})
+	return res.RowsAffected, res.Error
+}
