@@ -18,7 +18,7 @@ import (
 // testClock is a worker clock that moves only when the test says so.
 type testClock struct{ now time.Time }
 
-func (c *testClock) Now() time.Time           { return c.now }
+func (c *testClock) Now() time.Time          { return c.now }
 func (c *testClock) Advance(d time.Duration) { c.now = c.now.Add(d) }
 
 // leaseInbox stores n events of PaymentIntents the shop did not make (applied as "ignored") in a fresh SQLite
@@ -159,4 +159,3 @@ func TestAClaimIsLeasedForTheDefaultLeaseFromTheWorkersClock(t *testing.T) {
 		t.Fatalf("DefaultLease %v: events of a dead worker would wait longer than a few seconds", DefaultLease)
 	}
 }
-
