@@ -145,6 +145,9 @@ func serve(ctx context.Context, cfg app.Config, log *slog.Logger, args []string)
 			return err
 		}
 	}
+	if slices.Contains(args, "--bench-profiles") { // hidden: for make bench only
+		a.EnableBenchProfiles()
+	}
 	log.Info("serving", "url", cfg.BaseURL, "simulated_payments", cfg.Simulated, "database", redactDSN(cfg.DatabaseURL))
 	return a.Serve(ctx, ln)
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/http/pprof"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 )
@@ -29,4 +31,21 @@ func (a *App) EnableBenchCeiling() error {
 	}, bodyLimit("1M"), a.csrf())
 	a.log.Warn("bench ceiling on: serving the catalog's bytes from memory at " + BenchCeilingPath)
 	return nil
+}
+
+// EnableBenchProfiles serves Go's profiles (net/http/pprof) under /debug/pprof/ for the load run, which saves a
+// CPU and a heap profile of each part. Like the ceiling it is only reachable through a hidden flag of
+// `storefront serve` (--bench-profiles) and never part of the normal route table.
+func (a *App) EnableBenchProfiles() {
+	a.echo.GET("/debug/pprof/*", echo.WrapHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch strings.TrimPrefix(r.URL.Path, "/debug/pprof/") {
+		case "profile":
+			pprof.Profile(w, r)
+		case "trace":
+			pprof.Trace(w, r)
+		default:
+			pprof.Index(w, r)
+		}
+	})))
+	a.log.Warn("bench profiles on: serving Go profiles at /debug/pprof/")
 }

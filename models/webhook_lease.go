@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -83,4 +84,33 @@ func PruneWebhookEvents(ctx context.Context, db *gorm.DB, cutoff time.Time, limi
 		Order("applied_at").Limit(limit)
 	res := db.WithContext(ctx).Where("id IN (?)", oldest).Delete(&WebhookEvent{})
 	return res.RowsAffected, res.Error
+}
+
+// StoreWebhookEvents writes new events to the inbox in one statement and one transaction (the inbox's group
+// commit) and returns the ids of those stored; the others were there already (duplicates). The ids must be
+// distinct.
+func StoreWebhookEvents(ctx context.Context, db *gorm.DB, evs []*WebhookEvent) (map[string]bool, error) {
+	var sql strings.Builder
+	sql.WriteString("INSERT INTO webhook_events (id, type, api_version, created, payload, status, attempts, next_attempt_at, received_at) VALUES ")
+	args := make([]any, 0, 9*len(evs))
+	for i, ev := range evs {
+		if i > 0 {
+			sql.WriteString(", ")
+		}
+		sql.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?)")
+		args = append(args, ev.ID, ev.Type, ev.APIVersion, ev.Created, ev.Payload, ev.Status, ev.Attempts, ev.NextAttemptAt, ev.ReceivedAt)
+	}
+	sql.WriteString(" ON CONFLICT (id) DO NOTHING RETURNING id")
+	var ids []string
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return tx.Raw(sql.String(), args...).Scan(&ids).Error
+	})
+	if err != nil {
+		return nil, err
+	}
+	stored := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		stored[id] = true
+	}
+	return stored, nil
 }

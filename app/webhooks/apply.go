@@ -96,9 +96,9 @@ func (a *Applier) apply(ctx context.Context, ev stripe.Event, orderID, piID stri
 		err error
 	)
 	if orderID != "" && models.ValidID(orderID) {
-		o, err = models.OrderByID(ctx, a.DB, orderID)
+		o, err = models.OrderHeadByID(ctx, a.DB, orderID)
 	} else {
-		o, err = models.OrderByPaymentIntent(ctx, a.DB, piID)
+		o, err = models.OrderHeadByPaymentIntent(ctx, a.DB, piID)
 	}
 	if errors.Is(err, models.ErrNotFound) {
 		return "", ErrOrderNotYet
@@ -117,6 +117,10 @@ func (a *Applier) apply(ctx context.Context, ev stripe.Event, orderID, piID stri
 		return models.InboxIgnored, nil
 	}
 	change.Source, change.StripeEventID = orders.SourceWebhook, ev.ID
+	if o.PaymentIntentID != nil && orders.Unchanged(o, change) {
+		// A repeated or late event (read in the worker's transaction): nothing to lock, write or log.
+		return models.InboxApplied, nil
+	}
 	after, changed, err := orders.Apply(ctx, a.DB, o.ID, change)
 	if err != nil {
 		return "", err

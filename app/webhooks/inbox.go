@@ -36,6 +36,8 @@ type Inbox struct {
 	Metrics *Metrics
 	// Wake, when set, is told that a new event waits (the local worker applies it at once).
 	Wake func()
+
+	group groupCommit // concurrent deliveries are stored together
 }
 
 // Receive verifies the signature (with Stripe's default tolerance) and the API release train, then stores the
@@ -66,7 +68,7 @@ func (in *Inbox) Receive(ctx context.Context, payload []byte, signature string) 
 	now := time.Now().UTC()
 	row := &models.WebhookEvent{ID: ev.ID, Type: string(ev.Type), APIVersion: ev.APIVersion, Created: ev.Created,
 		Payload: string(payload), Status: models.InboxPending, NextAttemptAt: now, ReceivedAt: now}
-	stored, err := models.StoreWebhookEvent(ctx, in.DB, row)
+	stored, err := in.group.store(in.DB, row)
 	if err != nil {
 		return false, fmt.Errorf("store webhook event: %w", err)
 	}

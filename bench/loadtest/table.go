@@ -40,15 +40,18 @@ func (t *table) pages(r pagesResult) {
 }
 
 func (t *table) webhooks(r webhooksResult) {
-	what := "webhooks `POST /webhooks/stripe` → SQLite inbox → applied"
 	if r.err != nil {
-		t.failed("2", what, r.err)
+		t.failed("2", r.what, r.err)
 		return
 	}
-	met := r.ack.rps() >= 2000 && r.appliedAfter <= 2*time.Second && r.ack.failed() == 0 && r.retried == 0
-	t.add("2", what, fmt.Sprintf("%s acknowledged (%d in %s; %s)%s · all applied %s after the burst · %.0f retried",
+	target, met := "", ""
+	if r.target {
+		target = "≥ 3,000 events/s, all applied ≤ 1 s after"
+		met = yes(r.ack.rps() >= 3000 && r.appliedAfter <= time.Second && r.ack.failed() == 0 && r.retried == 0)
+	}
+	t.add("2", r.what, fmt.Sprintf("%s acknowledged (%d in %s; %s)%s · all applied %s after the burst · %.0f retried",
 		rate(r.ack, "events/s"), r.acked, r.ack.elapsed.Round(100*time.Millisecond), r.realShare, latencies(r.ack),
-		ms(r.appliedAfter), r.retried)+errorsOf(r.ack), "≥ 2,000 events/s, all applied ≤ 2 s after", yes(met))
+		ms(r.appliedAfter), r.retried)+errorsOf(r.ack), target, met)
 }
 
 func (t *table) confirm(r confirmResult) {
