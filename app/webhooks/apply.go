@@ -43,10 +43,18 @@ func (a *Applier) Apply(ctx context.Context, row models.WebhookEvent) (string, e
 	switch ev.Type {
 	case "payment_intent.succeeded", "payment_intent.processing", "payment_intent.requires_action",
 		"payment_intent.payment_failed", "payment_intent.canceled":
-		var pi stripe.PaymentIntent
-		if err := json.Unmarshal(ev.Data.Raw, &pi); err != nil {
+		// Only the fields used below: stripe.PaymentIntent's decoder fills a large struct, most of the cost of
+		// applying a repeated event.
+		var facts struct {
+			ID               string            `json:"id"`
+			Metadata         map[string]string `json:"metadata"`
+			LatestCharge     *stripe.Charge    `json:"latest_charge"` // an id or an expanded charge
+			LastPaymentError *stripe.Error     `json:"last_payment_error"`
+		}
+		if err := json.Unmarshal(ev.Data.Raw, &facts); err != nil {
 			return "", fmt.Errorf("decode payment intent: %w", err)
 		}
+		pi := stripe.PaymentIntent{ID: facts.ID, Metadata: facts.Metadata, LatestCharge: facts.LatestCharge, LastPaymentError: facts.LastPaymentError}
 		return a.paymentIntent(ctx, ev, &pi)
 	case "charge.refunded":
 		var ch stripe.Charge
