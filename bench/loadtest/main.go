@@ -89,13 +89,20 @@ func run(ctx context.Context, cfg config) error {
 	progress := func(s string) { fmt.Fprintf(os.Stderr, "loadtest: %s (%.0f s)\n", s, time.Since(began).Seconds()) }
 
 	if cfg.parts["pages"] || cfg.parts["webhooks"] {
-		c, err := startChild(ctx, cfg.bin, childOptions{args: []string{"--bench-ceiling"}})
+		port, err := freePort()
+		if err != nil {
+			return err
+		}
+		ceiling := fmt.Sprintf("127.0.0.1:%d", port)
+		c, err := startChild(ctx, cfg.bin, childOptions{args: []string{"--bench-ceiling=" + ceiling}})
 		if err != nil {
 			return err
 		}
 		if cfg.parts["pages"] {
 			progress("part 1: catalog and product pages against the ceiling")
-			t.pages(runPages(c, cfg))
+			for _, r := range runPages(c, "http://"+ceiling, cfg) {
+				t.pages(r)
+			}
 		}
 		if cfg.parts["webhooks"] {
 			progress("part 2: webhook ingestion")
