@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -134,6 +135,10 @@ func serve(ctx context.Context, cfg app.Config, log *slog.Logger, args []string)
 	ln, err := net.Listen("tcp", net.JoinHostPort("0.0.0.0", strconv.Itoa(cfg.Port)))
 	if err != nil {
 		return fmt.Errorf("PORT: cannot listen on %d (%v); choose a free port", cfg.Port, err)
+	}
+	if cfg.MemoryLimit > 0 {
+		// The runtime read GOMEMLIMIT already when set; this applies the shop's default when it is not.
+		debug.SetMemoryLimit(cfg.MemoryLimit)
 	}
 	a, err := app.New(ctx, cfg, log)
 	if err != nil {
