@@ -35,6 +35,6 @@ lint: ## gofmt and go vet
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
 	$(GO) vet ./...
 
-bench: build ## Go benchmarks of the hot paths, then the load run against bin/storefront (a few minutes; README, Performance)
+bench: build ## Go benchmarks, then the load run against bin/storefront; CPU and heap profiles in bin/profiles (bench/README.md)
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 -timeout 20m ./...
-	$(GO) run ./bench/loadtest -bin $(BIN)
+	$(GO) run ./bench/loadtest -bin $(BIN) -profiles bin/profiles $(if $(TEST_POSTGRES_URL),-postgres '$(TEST_POSTGRES_URL)')

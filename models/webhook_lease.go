@@ -1,7 +1,9 @@
 package models
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -113,4 +115,30 @@ func StoreWebhookEvents(ctx context.Context, db *gorm.DB, evs []*WebhookEvent) (
 		stored[id] = true
 	}
 	return stored, nil
+}
+
+// ClaimDueWebhookEvents leases to owner, until until, up to limit pending events due at now that owner may
+// claim, and returns them oldest first. On PostgreSQL it is one statement that skips the rows another worker's
+// transaction holds (FOR UPDATE SKIP LOCKED), so that two instances apply different events side by side
+// instead of queueing on each other's batch; on SQLite (one writer anyway) it lists, then claims.
+func ClaimDueWebhookEvents(ctx context.Context, db *gorm.DB, owner string, now, until time.Time, limit int) ([]WebhookEvent, error) {
+	if db.Dialector.Name() != "postgres" {
+		ids, err := DueWebhookEvents(ctx, db, owner, now, limit)
+		if err != nil || len(ids) == 0 {
+			return nil, err
+		}
+		return ClaimWebhookEvents(ctx, db, ids, owner, now, until)
+	}
+	var evs []WebhookEvent
+	err := db.WithContext(ctx).Raw(`UPDATE webhook_events SET locked_by = ?, locked_until = ?
+		WHERE id IN (SELECT id FROM webhook_events WHERE status = ? AND next_attempt_at <= ? AND `+leaseFree+`
+			ORDER BY created, id LIMIT ? FOR UPDATE SKIP LOCKED)
+		RETURNING *`, owner, until, InboxPending, now, now, owner, limit).Scan(&evs).Error
+	slices.SortFunc(evs, func(a, b WebhookEvent) int {
+		if a.Created != b.Created {
+			return cmp.Compare(a.Created, b.Created)
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return evs, err
 }

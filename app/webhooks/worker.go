@@ -72,13 +72,10 @@ func (w *Worker) Run(ctx context.Context) {
 func (w *Worker) Drain(ctx context.Context) (int, error) {
 	n := 0
 	for {
-		batch, err := w.due(ctx)
-		if err != nil || len(batch) == 0 {
-			return n, err
-		}
-		evs, err := w.claim(ctx, batch)
+		now := w.Now()
+		evs, err := models.ClaimDueWebhookEvents(ctx, w.DB, w.ID, now, now.Add(w.Lease), w.Batch)
 		if err != nil || len(evs) == 0 {
-			return n, err // none left for us: another worker has them
+			return n, err // none due, or none left for us: other workers have them
 		}
 		if err := w.process(ctx, evs); err != nil {
 			return n, err
