@@ -47,7 +47,7 @@ lint: ## gofmt, go vet, go mod tidy -diff and staticcheck (pinned in go.mod); fa
 	$(GO) mod tidy -diff
 	$(GO) tool staticcheck ./...
 
-bench: $(TEMPL_GO) ## Go benchmarks of the hot paths, then the load run (a few minutes; bench/README.md)
+bench: $(TEMPL_GO) ## Go benchmarks, then the load run against bin/storefront-bench; CPU and heap profiles in bin/profiles (bench/README.md)
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 -timeout 20m ./...
 	$(GO) build -tags bench -o bin/storefront-bench .
-	$(GO) run ./bench/loadtest -bin bin/storefront-bench
+	$(GO) run ./bench/loadtest -bin bin/storefront-bench -profiles bin/profiles $(if $(TEST_POSTGRES_URL),-postgres '$(TEST_POSTGRES_URL)')

@@ -11,8 +11,10 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 
 	"github.com/joho/godotenv"
@@ -135,14 +137,25 @@ func serve(ctx context.Context, cfg app.Config, log *slog.Logger, args []string,
 	if err != nil {
 		return fmt.Errorf("PORT: cannot listen on %d (%v); choose a free port", cfg.Port, err)
 	}
+	if cfg.MemoryLimit > 0 {
+		// The runtime read GOMEMLIMIT already when set; this applies the shop's default when it is not.
+		debug.SetMemoryLimit(cfg.MemoryLimit)
+	}
 	a, err := app.New(ctx, cfg, log)
 	if err != nil {
 		ln.Close()
 		return err
 	}
 	defer a.Close()
-	if slices.Contains(args, "--bench-ceiling") { // hidden: binaries built with -tags bench only (bench/README.md)
-		if err := a.EnableBenchCeiling(); err != nil {
+	for _, arg := range args { // hidden: --bench-ceiling=ADDR, in bin/storefront-bench only (bench/README.md)
+		if addr, ok := strings.CutPrefix(arg, "--bench-ceiling="); ok {
+			if err := a.StartBenchCeiling(ctx, addr); err != nil {
+				return err
+			}
+		}
+	}
+	if slices.Contains(args, "--bench-profiles") { // hidden: for make bench only
+		if err := a.EnableBenchProfiles(); err != nil {
 			return err
 		}
 	}

@@ -47,6 +47,7 @@ type App struct {
 	inbox          *webhooks.Inbox
 	webhookMetrics *webhooks.Metrics
 	worker         *webhooks.Worker
+	pruner         *webhooks.Pruner
 	reconciler     *jobs.Reconciler
 	mail           *mail.Worker // nil without SMTP_URL: emails stay in the outbox (admin_emails.go)
 	mailCompose    mail.Composer
@@ -143,6 +144,7 @@ func newWithDB(ctx context.Context, cfg Config, log *slog.Logger, db *models.DB)
 	a.webhookMetrics = webhooks.NewMetrics(a.metrics.reg)
 	a.worker = webhooks.NewWorker(db.DB, log.With("component", "webhooks"), a.webhookMetrics,
 		&webhooks.Applier{DB: db.DB, Log: log.With("component", "webhooks")}, instanceID())
+	a.pruner = webhooks.NewPruner(db.DB, log.With("component", "webhooks"), cfg.InboxRetention)
 	a.inbox = &webhooks.Inbox{DB: db.DB, Secret: cfg.StripeWebhookSecret, Log: log, Metrics: a.webhookMetrics, Wake: a.worker.Wake}
 	a.reconciler = &jobs.Reconciler{DB: db.DB, Checkout: a.checkout, Pay: a.pay, Inbox: a.inbox, Log: log.With("component", "reconciler"),
 		Lookback: 72 * time.Hour, StuckAfter: cfg.StuckAfter, AbandonAfter: cfg.AbandonAfter}
@@ -154,14 +156,18 @@ func newWithDB(ctx context.Context, cfg Config, log *slog.Logger, db *models.DB)
 	return a, nil
 }
 
-// startJobs runs the inbox worker and the reconciler in the background until Close.
+// startJobs runs the inbox worker, the inbox pruner and the reconciler in the background until Close.
 func (a *App) startJobs() {
 	ctx, cancel := context.WithCancel(context.Background())
 	a.stopJobs = cancel
-	a.jobs.Add(2)
+	a.jobs.Add(3)
 	go func() {
 		defer a.jobs.Done()
 		a.worker.Run(ctx)
+	}()
+	go func() {
+		defer a.jobs.Done()
+		a.pruner.Run(ctx)
 	}()
 	go func() {
 		defer a.jobs.Done()

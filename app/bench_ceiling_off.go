@@ -2,13 +2,20 @@
 
 package app
 
-import "errors"
+import (
+	"context"
+	"errors"
+)
 
-// BenchCeilingPath is where a binary built with `-tags bench` serves the load test's ceiling (bench_ceiling.go).
-const BenchCeilingPath = "/__bench/ceiling"
+// errNoBench is the answer of the load run's hooks in a binary built without `-tags bench`: the ceiling renders
+// a page through net/http/httptest and the profiles expose net/http/pprof, so only bin/storefront-bench (built by
+// make bench) carries them.
+var errNoBench = errors.New("this binary was built without -tags bench (make bench builds bin/storefront-bench)")
 
-// EnableBenchCeiling refuses: the ceiling, which renders a page through net/http/httptest, is compiled only into
-// binaries built with `-tags bench`, so the shop's own binary carries no test code.
-func (a *App) EnableBenchCeiling() error {
-	return errors.New("--bench-ceiling: this binary was built without -tags bench (make bench builds bin/storefront-bench)")
+// StartBenchCeiling refuses: see errNoBench.
+func (a *App) StartBenchCeiling(context.Context, string) error {
+	return errNoBench
 }
+
+// EnableBenchProfiles refuses: see errNoBench.
+func (a *App) EnableBenchProfiles() error { return errNoBench }

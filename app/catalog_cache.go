@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -32,6 +33,7 @@ type catalogSnapshot struct {
 	bySlug   map[string]int   // slug → index in products
 	gen      uint64
 	expires  time.Time
+	pages    sync.Map // key → *cachedPage: pages of first-time visitors rendered from this snapshot (page_cache.go)
 }
 
 // activeProducts lists the products shoppers can buy, in catalog order (cached; do not modify the slice).

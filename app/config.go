@@ -44,7 +44,9 @@ type Config struct {
 	MetricsToken         string
 	TrustedProxies       []*net.IPNet
 	ReconcileInterval    time.Duration
-	AssetsDir            string // development: serve assets from this folder on disk, read at each request
+	InboxRetention       time.Duration // applied webhook events are kept this long
+	MemoryLimit          int64         // soft limit of the Go heap in bytes (GOMEMLIMIT); 0 = none
+	AssetsDir            string        // development: serve assets from this folder on disk, read at each request
 
 	// Email (SMTP_URL, MAIL_FROM): without SMTPURL the shop's emails stay in the outbox for /admin/emails.
 	SMTPURL  string
@@ -167,6 +169,12 @@ func LoadConfig(lookup func(string) (string, bool)) (Config, error) {
 	}
 	if c.ReconcileInterval, err = time.ParseDuration(get("RECONCILE_INTERVAL", "5m")); err != nil || c.ReconcileInterval < time.Second {
 		return c, bad("RECONCILE_INTERVAL", "%q is not a duration of at least 1s; use e.g. 5m", get("RECONCILE_INTERVAL", ""))
+	}
+	if c.InboxRetention, err = time.ParseDuration(get("INBOX_RETENTION", "720h")); err != nil || c.InboxRetention < time.Hour {
+		return c, bad("INBOX_RETENTION", "%q is not a duration of at least 1h; use e.g. 720h (30 days)", get("INBOX_RETENTION", ""))
+	}
+	if c.MemoryLimit, err = memoryLimit(get("GOMEMLIMIT", "96MiB")); err != nil {
+		return c, bad("GOMEMLIMIT", "%v; use a size such as 96MiB or 1GiB, or off", err)
 	}
 	if err := c.loadMail(get); err != nil {
 		return c, err
@@ -336,4 +344,31 @@ func randomHex(n int) string {
 		panic(err) // crypto/rand never fails on supported platforms
 	}
 	return hex.EncodeToString(b)
+}
+
+// memoryLimit parses a GOMEMLIMIT value the way the Go runtime does: bytes with an optional B, KiB, MiB, GiB or
+// TiB suffix, or "off" (0: no limit).
+func memoryLimit(s string) (int64, error) {
+	if s == "off" {
+		return 0, nil
+	}
+	units := []struct {
+		suffix string
+		size   int64
+	}{{"TiB", 1 << 40}, {"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"B", 1}}
+	mult := int64(1)
+	for _, u := range units {
+		if n, ok := strings.CutSuffix(s, u.suffix); ok {
+			s, mult = n, u.size
+			break
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 || n > (1<<62)/mult {
+		return 0, fmt.Errorf("%q is not a memory size", s)
+	}
+	if n*mult < 32<<20 {
+		return 0, fmt.Errorf("%d bytes is below 32MiB, too little for the shop", n*mult)
+	}
+	return n * mult, nil
 }

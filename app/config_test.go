@@ -3,6 +3,7 @@ package app
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func load(env map[string]string) (Config, error) {
@@ -20,6 +21,15 @@ func TestConfigDefaultsRunTheSimulator(t *testing.T) {
 	}
 	if !c.SessionSecretGenerated || len(c.SessionSecret) < 32 {
 		t.Error("no session secret generated in dev")
+	}
+	if c.InboxRetention != 30*24*time.Hour {
+		t.Errorf("INBOX_RETENTION defaults to %v, want 30 days", c.InboxRetention)
+	}
+	if c.MemoryLimit != 96<<20 {
+		t.Errorf("GOMEMLIMIT defaults to %d bytes, want 96MiB", c.MemoryLimit)
+	}
+	if c, _ := load(map[string]string{"GOMEMLIMIT": "1GiB"}); c.MemoryLimit != 1<<30 {
+		t.Errorf("GOMEMLIMIT=1GiB read as %d bytes", c.MemoryLimit)
 	}
 }
 
@@ -69,6 +79,9 @@ func TestConfigRefusesBadSettingsWithOneClearLine(t *testing.T) {
 		{"negative shipping", map[string]string{"SHIPPING_FLAT": "-5"}, "SHIPPING_FLAT: "},
 		{"a bad proxy range", map[string]string{"TRUSTED_PROXIES": "10.0.0.0/99"}, "TRUSTED_PROXIES: "},
 		{"a bad reconcile interval", map[string]string{"RECONCILE_INTERVAL": "often"}, "RECONCILE_INTERVAL: "},
+		{"an inbox retention under an hour", map[string]string{"INBOX_RETENTION": "5m"}, "INBOX_RETENTION: "},
+		{"a memory limit that is not a size", map[string]string{"GOMEMLIMIT": "lots"}, "GOMEMLIMIT: "},
+		{"a memory limit too small to run", map[string]string{"GOMEMLIMIT": "1MiB"}, "GOMEMLIMIT: "},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name+" stops the start", func(t *testing.T) {

@@ -1,33 +1,39 @@
 package app
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
-	"github.com/storefront/storefront/models"
+	"github.com/storefront/storefront/views"
 	"github.com/storefront/storefront/views/shop"
 )
 
 // showCatalog renders the grid of active products.
 func (a *App) showCatalog(c echo.Context) error {
-	ps, err := a.activeProducts(c.Request().Context())
+	snap, err := a.catalog.get(c.Request().Context(), a.db.DB)
 	if err != nil {
 		return fmt.Errorf("list products: %w", err)
 	}
-	return render(c, http.StatusOK, shop.Catalog(a.page(c, "Shop"), ps, a.cfg.FreeShippingOver))
+	return a.renderShopPage(c, snap, "catalog", a.page(c, "Shop"), func(p views.Page) templ.Component {
+		return shop.Catalog(p, snap.products, a.cfg.FreeShippingOver)
+	})
 }
 
 // showProduct renders one active product.
 func (a *App) showProduct(c echo.Context) error {
-	p, err := a.productBySlug(c.Request().Context(), c.Param("slug"))
-	if errors.Is(err, models.ErrNotFound) {
-		return echo.NewHTTPError(http.StatusNotFound, "We couldn't find that product. It may be sold out or no longer available.")
-	}
+	snap, err := a.catalog.get(c.Request().Context(), a.db.DB)
 	if err != nil {
 		return fmt.Errorf("load product: %w", err)
 	}
-	return render(c, http.StatusOK, shop.ProductPage(a.page(c, p.Name), p, ""))
+	i, ok := snap.bySlug[c.Param("slug")]
+	if !ok {
+		return echo.NewHTTPError(http.StatusNotFound, "We couldn't find that product. It may be sold out or no longer available.")
+	}
+	p := snap.products[i]
+	return a.renderShopPage(c, snap, "product:"+p.Slug, a.page(c, p.Name), func(page views.Page) templ.Component {
+		return shop.ProductPage(page, p, "")
+	})
 }

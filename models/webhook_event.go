@@ -101,31 +101,6 @@ func RecordWebhookRejection(ctx context.Context, db *gorm.DB, r *WebhookRejectio
 	return db.WithContext(ctx).Create(r).Error
 }
 
-// DueWebhookEventIDs lists up to limit pending events whose next attempt is due at now and that no worker
-// holds a lease on, oldest first.
-func DueWebhookEventIDs(ctx context.Context, db *gorm.DB, now time.Time, limit int) ([]string, error) {
-	var ids []string
-	err := db.WithContext(ctx).Model(&WebhookEvent{}).
-		Where("status = ? AND next_attempt_at <= ? AND (locked_until IS NULL OR locked_until < ?)", InboxPending, now, now).
-		Order("created, id").Limit(limit).Pluck("id", &ids).Error
-	return ids, err
-}
-
-// LeaseWebhookEvents takes a lease for worker until the given time, in one statement, on those of ids that are
-// still pending and not leased by another worker, and returns them, oldest first.
-func LeaseWebhookEvents(ctx context.Context, db *gorm.DB, ids []string, worker string, now, until time.Time) ([]WebhookEvent, error) {
-	err := db.WithContext(ctx).Model(&WebhookEvent{}).
-		Where("id IN ? AND status = ? AND (locked_until IS NULL OR locked_until < ?)", ids, InboxPending, now).
-		Updates(map[string]any{"locked_by": worker, "locked_until": until}).Error
-	if err != nil {
-		return nil, err
-	}
-	var evs []WebhookEvent
-	err = db.WithContext(ctx).Where("id IN ? AND status = ? AND locked_by = ?", ids, InboxPending, worker).
-		Order("created, id").Find(&evs).Error
-	return evs, err
-}
-
 // WebhookOutcome is the result of one attempt to apply an inbox event.
 type WebhookOutcome struct {
 	Attempts      int       // attempts so far, this one included

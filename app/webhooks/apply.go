@@ -43,10 +43,18 @@ func (a *Applier) Apply(ctx context.Context, row models.WebhookEvent) (string, e
 	switch ev.Type {
 	case "payment_intent.succeeded", "payment_intent.processing", "payment_intent.requires_action",
 		"payment_intent.payment_failed", "payment_intent.canceled":
-		var pi stripe.PaymentIntent
-		if err := json.Unmarshal(ev.Data.Raw, &pi); err != nil {
+		// Only the fields used below: stripe.PaymentIntent's decoder fills a large struct, most of the cost of
+		// applying a repeated event.
+		var facts struct {
+			ID               string            `json:"id"`
+			Metadata         map[string]string `json:"metadata"`
+			LatestCharge     *stripe.Charge    `json:"latest_charge"` // an id or an expanded charge
+			LastPaymentError *stripe.Error     `json:"last_payment_error"`
+		}
+		if err := json.Unmarshal(ev.Data.Raw, &facts); err != nil {
 			return "", fmt.Errorf("decode payment intent: %w", err)
 		}
+		pi := stripe.PaymentIntent{ID: facts.ID, Metadata: facts.Metadata, LatestCharge: facts.LatestCharge, LastPaymentError: facts.LastPaymentError}
 		return a.paymentIntent(ctx, ev, &pi)
 	case "charge.refunded":
 		var ch stripe.Charge
@@ -96,9 +104,9 @@ func (a *Applier) apply(ctx context.Context, ev stripe.Event, orderID, piID stri
 		err error
 	)
 	if orderID != "" && models.ValidID(orderID) {
-		o, err = models.OrderByID(ctx, a.DB, orderID)
+		o, err = models.OrderHeadByID(ctx, a.DB, orderID)
 	} else {
-		o, err = models.OrderByPaymentIntent(ctx, a.DB, piID)
+		o, err = models.OrderHeadByPaymentIntent(ctx, a.DB, piID)
 	}
 	if errors.Is(err, models.ErrNotFound) {
 		return "", ErrOrderNotYet
@@ -116,6 +124,10 @@ func (a *Applier) apply(ctx context.Context, ev stripe.Event, orderID, piID stri
 		return models.InboxIgnored, nil
 	}
 	change.Source, change.StripeEventID = orders.SourceWebhook, ev.ID
+	if o.PaymentIntentID != nil && orders.Unchanged(o, change) {
+		// A repeated or late event (read in the worker's transaction): nothing to lock, write or log.
+		return models.InboxApplied, nil
+	}
 	after, changed, err := orders.Apply(ctx, a.DB, o.ID, change)
 	if err != nil {
 		return "", err

@@ -49,6 +49,7 @@ type Inbox struct {
 	Wake func()
 
 	noSecretLogged sync.Once
+	group          groupCommit // concurrent deliveries are stored together
 }
 
 // Receive verifies the signature (with Stripe's default tolerance) and the API release train, then stores the
@@ -86,7 +87,7 @@ func (in *Inbox) Receive(ctx context.Context, payload []byte, signature string) 
 	now := time.Now().UTC()
 	row := &models.WebhookEvent{ID: ev.ID, Type: string(ev.Type), APIVersion: ev.APIVersion, Created: ev.Created,
 		Payload: string(payload), Status: models.InboxPending, NextAttemptAt: now, ReceivedAt: now}
-	stored, err := models.StoreWebhookEvent(ctx, in.DB, row)
+	stored, err := in.group.store(in.DB, row)
 	if err != nil {
 		return false, fmt.Errorf("store webhook event: %w", err)
 	}

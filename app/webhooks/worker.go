@@ -15,8 +15,10 @@ import (
 const MaxAttempts = 16
 
 // Worker applies inbox events. Several workers (one per app instance) may share a database: an event is
-// claimed with a conditional UPDATE and a lease, so one worker applies it; a lease left by a crashed worker
-// expires and the event is applied after restart.
+// claimed with a conditional UPDATE and a short lease, so one worker applies it, and the transaction that applies
+// it holds it (HoldWebhookEvents) so that no other worker applies it at the same time. A lease left by a worker
+// that died runs out within seconds and the event is applied by another worker or after restart; a lease left by
+// this worker's own failed batch (the database went away) is taken up again at the next poll.
 type Worker struct {
 	DB      *gorm.DB
 	Log     *slog.Logger
@@ -24,14 +26,21 @@ type Worker struct {
 	Apply   *Applier
 	ID      string        // this instance, for leases
 	Poll    time.Duration // how often due events are looked for without a wake-up
-	Lease   time.Duration
-	wake    chan struct{}
+	Lease   time.Duration // how long a claim keeps other workers away; renewed when the batch starts
+	Batch   int           // events claimed and applied per transaction
+	// Now is the worker's clock (tests set it).
+	Now  func() time.Time
+	wake chan struct{}
 }
+
+// DefaultLease is the lease of a claim: short, so that events claimed by a process that died are applied
+// seconds later; safe however long a batch runs, since the applying transaction holds its events.
+const DefaultLease = 3 * time.Second
 
 // NewWorker builds a worker; Run starts it.
 func NewWorker(db *gorm.DB, log *slog.Logger, m *Metrics, apply *Applier, id string) *Worker {
-	return &Worker{DB: db, Log: log, Metrics: m, Apply: apply, ID: id, Poll: time.Second, Lease: time.Minute,
-		wake: make(chan struct{}, 1)}
+	return &Worker{DB: db, Log: log, Metrics: m, Apply: apply, ID: id, Poll: time.Second, Lease: DefaultLease, Batch: 100,
+		Now: func() time.Time { return time.Now().UTC() }, wake: make(chan struct{}, 1)}
 }
 
 // Wake asks the worker to look for due events now.
@@ -63,13 +72,10 @@ func (w *Worker) Run(ctx context.Context) {
 func (w *Worker) Drain(ctx context.Context) (int, error) {
 	n := 0
 	for {
-		batch, err := w.due(ctx)
-		if err != nil || len(batch) == 0 {
-			return n, err
-		}
-		evs, err := w.claim(ctx, batch)
+		now := w.Now()
+		evs, err := models.ClaimDueWebhookEvents(ctx, w.DB, w.ID, now, now.Add(w.Lease), w.Batch)
 		if err != nil || len(evs) == 0 {
-			return n, err // none left for us: another worker has them
+			return n, err // none due, or none left for us: other workers have them
 		}
 		if err := w.process(ctx, evs); err != nil {
 			return n, err
@@ -79,15 +85,15 @@ func (w *Worker) Drain(ctx context.Context) (int, error) {
 }
 
 func (w *Worker) due(ctx context.Context) ([]string, error) {
-	return models.DueWebhookEventIDs(ctx, w.DB, time.Now().UTC(), 100)
+	return models.DueWebhookEvents(ctx, w.DB, w.ID, w.Now(), w.Batch)
 }
 
-// claim takes a lease, in one statement, on those of ids that are still due and not leased by another worker,
-// and returns them, oldest first. (One statement per batch rather than one per event: a burst of events is
-// drained at several thousand a second, not at the pace of two SQLite commits per event.)
+// claim takes a lease, in one statement, on those of ids that are still due and free, and returns them, oldest
+// first. (One statement per batch rather than one per event: a burst of events is drained at several thousand
+// a second, not at the pace of two SQLite commits per event.)
 func (w *Worker) claim(ctx context.Context, ids []string) ([]models.WebhookEvent, error) {
-	now := time.Now().UTC()
-	return models.LeaseWebhookEvents(ctx, w.DB, ids, w.ID, now, now.Add(w.Lease))
+	now := w.Now()
+	return models.ClaimWebhookEvents(ctx, w.DB, ids, w.ID, now, now.Add(w.Lease))
 }
 
 // process applies the claimed events one by one, in order, and records each outcome, all in one transaction:
@@ -114,14 +120,40 @@ func (w *Worker) processTx(ctx context.Context, evs []models.WebhookEvent) error
 	var count []func()
 	err := w.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		count = count[:0]
+		ids := make([]string, len(evs))
+		for i, ev := range evs {
+			ids[i] = ev.ID
+		}
+		held, err := models.HoldWebhookEvents(ctx, tx, ids, w.ID, w.Now().Add(w.Lease))
+		if err != nil {
+			return err
+		}
+		ours := make(map[string]bool, len(held))
+		for _, id := range held {
+			ours[id] = true
+		}
 		applier := *w.Apply
 		applier.DB = tx
+		done := map[string][]string{} // outcome → events applied with it, recorded in one statement each
 		for _, ev := range evs {
-			out, c := w.apply(ctx, &applier, ev)
-			if err := models.RecordWebhookOutcome(ctx, tx, ev.ID, w.ID, out); err != nil {
+			if !ours[ev.ID] {
+				continue // another worker took it over after our lease ran out
+			}
+			outcome, up, c := w.apply(ctx, &applier, ev)
+			count = append(count, c)
+			if up == nil {
+				done[outcome] = append(done[outcome], ev.ID)
+				continue
+			}
+			if err := models.RecordWebhookOutcome(ctx, tx, ev.ID, w.ID, *up); err != nil {
 				return err
 			}
-			count = append(count, c)
+		}
+		now := w.Now()
+		for outcome, ids := range done {
+			if err := models.RecordWebhookEventsApplied(ctx, tx, ids, w.ID, outcome, now); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
@@ -133,32 +165,31 @@ func (w *Worker) processTx(ctx context.Context, evs []models.WebhookEvent) error
 	return err
 }
 
-// apply applies one event and returns its outcome to record (applied or ignored, retried later with backoff,
-// or failed for good after MaxAttempts) and the metrics to count once it is committed.
-func (w *Worker) apply(ctx context.Context, applier *Applier, ev models.WebhookEvent) (models.WebhookOutcome, func()) {
+// apply applies one event. It returns its outcome (applied or ignored) with a nil record when it was applied,
+// else the record of the attempt (retried later with backoff, or failed for good after MaxAttempts); and the
+// metrics to count once it is committed.
+func (w *Worker) apply(ctx context.Context, applier *Applier, ev models.WebhookEvent) (string, *models.WebhookOutcome, func()) {
 	outcome, applyErr := applier.Apply(ctx, ev)
-	now := time.Now().UTC()
-	up := models.WebhookOutcome{Attempts: ev.Attempts + 1}
-	switch {
-	case applyErr == nil:
-		up.Status, up.AppliedAt = outcome, now
-		return up, func() {
+	now := w.Now()
+	if applyErr == nil {
+		return outcome, nil, func() {
 			w.Metrics.applied.WithLabelValues(outcome).Inc()
-			w.Metrics.lag.Observe(now.Sub(ev.ReceivedAt).Seconds())
+			w.Metrics.lag.Observe(time.Now().UTC().Sub(ev.ReceivedAt).Seconds())
 		}
-	case ev.Attempts+1 >= MaxAttempts:
-		up.Status, up.LastError = models.InboxFailed, applyErr.Error()
-		w.Log.ErrorContext(ctx, "webhook event failed for good", "event", ev.ID, "event_type", ev.Type, "attempts", ev.Attempts+1, "err", applyErr)
-		return up, w.Metrics.failed.Inc
-	default:
-		up.LastError, up.NextAttemptAt = applyErr.Error(), now.Add(backoff(ev.Attempts))
-		level := slog.LevelWarn
-		if errors.Is(applyErr, ErrOrderNotYet) {
-			level = slog.LevelInfo
-		}
-		w.Log.Log(ctx, level, "webhook event will be retried", "event", ev.ID, "event_type", ev.Type, "attempt", ev.Attempts+1, "err", applyErr)
-		return up, w.Metrics.retried.Inc
 	}
+	up := &models.WebhookOutcome{Attempts: ev.Attempts + 1, LastError: applyErr.Error()}
+	if ev.Attempts+1 >= MaxAttempts {
+		up.Status = models.InboxFailed
+		w.Log.ErrorContext(ctx, "webhook event failed for good", "event", ev.ID, "event_type", ev.Type, "attempts", ev.Attempts+1, "err", applyErr)
+		return "", up, w.Metrics.failed.Inc
+	}
+	up.NextAttemptAt = now.Add(backoff(ev.Attempts))
+	level := slog.LevelWarn
+	if errors.Is(applyErr, ErrOrderNotYet) {
+		level = slog.LevelInfo
+	}
+	w.Log.Log(ctx, level, "webhook event will be retried", "event", ev.ID, "event_type", ev.Type, "attempt", ev.Attempts+1, "err", applyErr)
+	return "", up, w.Metrics.retried.Inc
 }
 
 // backoff is the wait before attempt n+1: 250 ms doubling, at most 2 hours.

@@ -75,7 +75,11 @@ func startChild(ctx context.Context, bin string, o childOptions) (*child, error)
 	for k, v := range o.env {
 		env[k] = v
 	}
-	c.cmd = exec.Command(bin, append([]string{"serve"}, o.args...)...)
+	args := append([]string{"serve"}, o.args...)
+	if profileDir != "" {
+		args = append(args, "--bench-profiles")
+	}
+	c.cmd = exec.Command(bin, args...)
 	c.cmd.Dir = dir
 	for k, v := range env {
 		c.cmd.Env = append(c.cmd.Env, k+"="+v)

@@ -30,6 +30,7 @@ type config struct {
 	orders      int
 	startRuns   int
 	parts       map[string]bool
+	postgres    string // a PostgreSQL server URL: part 2 also runs on a database made there (two instances)
 }
 
 // keepLogs, when set, is where each child's log is copied before its directory is removed.
@@ -48,6 +49,8 @@ func main() {
 	flag.IntVar(&cfg.orders, "orders", 1_000_000, "orders in the large database of part 5 (0 = skip it)")
 	flag.IntVar(&cfg.startRuns, "start-runs", 5, "starts per database in part 5")
 	flag.StringVar(&parts, "parts", "pages,webhooks,confirm,mixed,startup", "which parts to run")
+	flag.StringVar(&cfg.postgres, "postgres", "", "PostgreSQL URL (a database the run may CREATE DATABASE from): part 2 also runs on PostgreSQL with two instances")
+	flag.StringVar(&profileDir, "profiles", "", "save a CPU and a heap profile of each timed run into this directory")
 	flag.StringVar(&keepLogs, "keep-logs", "", "copy every child's log into this directory")
 	flag.Func("child-env", "KEY=VALUE added to every child's environment (repeatable; e.g. GODEBUG=gctrace=1)", func(kv string) error {
 		k, v, ok := strings.Cut(kv, "=")
@@ -58,6 +61,12 @@ func main() {
 		return nil
 	})
 	flag.Parse()
+	if profileDir != "" {
+		if err := os.MkdirAll(profileDir, 0o755); err != nil {
+			fmt.Fprintln(os.Stderr, "loadtest:", err)
+			os.Exit(1)
+		}
+	}
 	cfg.parts = map[string]bool{}
 	for _, p := range strings.Split(parts, ",") {
 		cfg.parts[strings.TrimSpace(p)] = true
@@ -82,19 +91,32 @@ func run(ctx context.Context, cfg config) error {
 	progress := func(s string) { fmt.Fprintf(os.Stderr, "loadtest: %s (%.0f s)\n", s, time.Since(began).Seconds()) }
 
 	if cfg.parts["pages"] || cfg.parts["webhooks"] {
-		c, err := startChild(ctx, cfg.bin, childOptions{args: []string{"--bench-ceiling"}})
+		port, err := freePort()
+		if err != nil {
+			return err
+		}
+		ceiling := fmt.Sprintf("127.0.0.1:%d", port)
+		c, err := startChild(ctx, cfg.bin, childOptions{args: []string{"--bench-ceiling=" + ceiling}})
 		if err != nil {
 			return err
 		}
 		if cfg.parts["pages"] {
 			progress("part 1: catalog and product pages against the ceiling")
-			t.pages(runPages(c, cfg))
+			for _, r := range runPages(c, "http://"+ceiling, cfg) {
+				t.pages(r)
+			}
 		}
 		if cfg.parts["webhooks"] {
 			progress("part 2: webhook ingestion")
-			t.webhooks(runWebhooks(ctx, c, cfg))
+			for _, r := range runWebhooks(ctx, c, cfg) {
+				t.webhooks(r)
+			}
 		}
 		c.stop()
+	}
+	if cfg.parts["webhooks"] && cfg.postgres != "" {
+		progress("part 2: webhook ingestion on PostgreSQL, two instances")
+		t.webhooks(runWebhooksPostgres(ctx, cfg.bin, cfg))
 	}
 	if cfg.parts["confirm"] {
 		progress("part 3: checkout confirm")

@@ -24,31 +24,39 @@ func (t *table) failed(part, what string, err error) {
 }
 
 func (t *table) pages(r pagesResult) {
+	enc := "no Accept-Encoding"
+	if r.encoding == "gzip" {
+		enc = "Accept-Encoding: gzip"
+	}
 	ceiling := r.ceiling.rps()
-	t.add("1", "ceiling: the catalog's bytes from memory, same middleware", "capacity "+rate(r.ceiling, "req/s")+latencies(r.ceiling)+errorsOf(r.ceiling), "", "")
+	t.add("1", "ceiling ("+enc+"): a bare net/http server sending the catalog's bytes from memory",
+		"capacity "+rate(r.ceiling, "req/s")+latencies(r.ceiling)+errorsOf(r.ceiling), "", "")
 	for _, p := range []struct {
 		name        string
 		max, steady *stats
-	}{{"catalog `GET /`", r.catalog, r.catalogSteady}, {"product `GET /products/classic-tee`", r.product, r.productSteady}} {
+	}{{"catalog `GET /` (" + enc + ")", r.catalog, r.catalogSteady}, {"product `GET /products/classic-tee` (" + enc + ")", r.product, r.productSteady}} {
 		share := p.max.rps() / ceiling
-		met := share >= 0.60 && p.steady.quantile(0.99) < 25*time.Millisecond && p.max.failed()+p.steady.failed() == 0
+		met := share >= 0.80 && p.steady.quantile(0.99) < 20*time.Millisecond && p.max.failed()+p.steady.failed() == 0
 		t.add("1", p.name, fmt.Sprintf("capacity %s = **%.0f %% of ceiling**%s · at %s req/s (60 %% of ceiling): p50 %s, **p99 %s**",
 			rate(p.max, "req/s"), share*100, latencies(p.max), thousands(r.steadyRate), ms(p.steady.quantile(0.5)),
 			ms(p.steady.quantile(0.99)))+errorsOf(p.max)+errorsOf(p.steady),
-			"≥ 60 % of ceiling, p99 < 25 ms", yes(met))
+			"≥ 80 % of ceiling, p99 < 20 ms", yes(met))
 	}
 }
 
 func (t *table) webhooks(r webhooksResult) {
-	what := "webhooks `POST /webhooks/stripe` → SQLite inbox → applied"
 	if r.err != nil {
-		t.failed("2", what, r.err)
+		t.failed("2", r.what, r.err)
 		return
 	}
-	met := r.ack.rps() >= 2000 && r.appliedAfter <= 2*time.Second && r.ack.failed() == 0 && r.retried == 0
-	t.add("2", what, fmt.Sprintf("%s acknowledged (%d in %s; %s)%s · all applied %s after the burst · %.0f retried",
+	target, met := "", ""
+	if r.target {
+		target = "≥ 3,000 events/s, all applied ≤ 1 s after"
+		met = yes(r.ack.rps() >= 3000 && r.appliedAfter <= time.Second && r.ack.failed() == 0 && r.retried == 0)
+	}
+	t.add("2", r.what, fmt.Sprintf("%s acknowledged (%d in %s; %s)%s · all applied %s after the burst · %.0f retried",
 		rate(r.ack, "events/s"), r.acked, r.ack.elapsed.Round(100*time.Millisecond), r.realShare, latencies(r.ack),
-		ms(r.appliedAfter), r.retried)+errorsOf(r.ack), "≥ 2,000 events/s, all applied ≤ 2 s after", yes(met))
+		ms(r.appliedAfter), r.retried)+errorsOf(r.ack), target, met)
 }
 
 func (t *table) confirm(r confirmResult) {

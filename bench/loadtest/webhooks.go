@@ -7,45 +7,123 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	_ "github.com/jackc/pgx/v5/stdlib"
 	_ "github.com/mattn/go-sqlite3"
 	"github.com/stripe/stripe-go/v82"
 	"github.com/stripe/stripe-go/v82/webhook"
 	vegeta "github.com/tsenart/vegeta/v12/lib"
+	"golang.org/x/sync/errgroup"
 )
 
-// webhooksResult is part 2: signed events through POST /webhooks/stripe into the SQLite inbox, then applied.
+// webhooksResult is one burst of part 2: signed events through POST /webhooks/stripe into the inbox, then applied.
 type webhooksResult struct {
+	what         string
 	ack          *stats
 	acked        int           // events stored (acknowledged, not duplicates)
 	realShare    string        // which share of the events were for real orders
 	appliedAfter time.Duration // from the end of the burst until the worker had applied every event
 	retried      float64       // inbox attempts that will be retried during the run (should be 0)
+	target       bool          // the row carries the target (≥ 3,000 events/s, applied ≤ 1 s after)
 	err          error
 }
 
 // paidOrder is an order made by a real checkout before the burst.
 type paidOrder struct{ id, paymentIntent string }
 
-// runWebhooks sends a burst of signed events at the highest rate conns connections reach: three in four are
-// payment_intent.succeeded for PaymentIntents the shop did not make (no metadata order_id: the worker ignores
-// them, outcome "ignored"), one in four repeat the succeeded event of a real paid order under a new event id
-// (the worker locks and re-reads the order in a write transaction and changes nothing). Both kinds are
-// applied at once; none is retried. Then it polls /metrics until every stored event is applied.
-func runWebhooks(ctx context.Context, c *child, cfg config) webhooksResult {
-	var r webhooksResult
-	orders, err := paidOrders(ctx, c, 40)
+// webhookOrders is how many real orders the events of a burst are for.
+const webhookOrders = 300
+
+// runWebhooks sends bursts of signed events to the child at the highest rate conns connections reach: first
+// every event for one of 300 orders paid through real checkouts just before (each repeats the succeeded event
+// of its order under a new event id: the worker finds the order, locks and re-reads it in a write transaction,
+// and changes nothing), then the old mix, where three in four are for PaymentIntents the shop did not make (no
+// metadata order_id: the worker ignores them at once). After each burst it polls /metrics until every stored
+// event is applied.
+func runWebhooks(ctx context.Context, c *child, cfg config) []webhooksResult {
+	db, err := openChildDB("sqlite://" + c.dbPath)
+	if err != nil {
+		return []webhooksResult{{what: "webhooks (SQLite)", err: err}}
+	}
+	defer db.Close()
+	orders, err := paidOrders(ctx, c, db, webhookOrders)
+	if err != nil {
+		return []webhooksResult{{what: "webhooks (SQLite)", err: fmt.Errorf("make orders for the webhook run: %w", err)}}
+	}
+	all := webhookBurst(ctx, []*child{c}, orders, 1, cfg)
+	all.what, all.target = "webhooks `POST /webhooks/stripe` → SQLite inbox → applied, **every event for a real order**", true
+	mix := webhookBurst(ctx, []*child{c}, orders[:40], 4, cfg)
+	mix.what = "webhooks, the old mix (3 in 4 for PaymentIntents the shop did not make), SQLite"
+	return []webhooksResult{all, mix}
+}
+
+// runWebhooksPostgres is the real-order burst against two instances sharing a PostgreSQL database made for the
+// run on the server of pgURL (and dropped after): the senders alternate between the two instances.
+func runWebhooksPostgres(ctx context.Context, bin string, cfg config) webhooksResult {
+	r := webhooksResult{what: "webhooks, every event for a real order, **PostgreSQL, two instances**", target: true}
+	dbURL, drop, err := freshPostgres(ctx, cfg.postgres)
+	if err != nil {
+		r.err = err
+		return r
+	}
+	defer drop()
+	env := map[string]string{"DATABASE_URL": dbURL}
+	a, err := startChild(ctx, bin, childOptions{env: env})
+	if err != nil {
+		r.err = err
+		return r
+	}
+	defer a.stop()
+	b, err := startChild(ctx, bin, childOptions{env: env})
+	if err != nil {
+		r.err = err
+		return r
+	}
+	defer b.stop()
+	db, err := openChildDB(dbURL)
+	if err != nil {
+		r.err = err
+		return r
+	}
+	defer db.Close()
+	orders, err := paidOrders(ctx, a, db, webhookOrders)
 	if err != nil {
 		r.err = fmt.Errorf("make orders for the webhook run: %w", err)
 		return r
 	}
-	r.realShare = fmt.Sprintf("1 in 4 for %d real orders", len(orders))
-	applied0, err1 := c.metric("storefront_webhook_events_applied_total", "")
-	retried0, err2 := c.metric("storefront_webhook_events_retried_total", "")
+	res := webhookBurst(ctx, []*child{a, b}, orders, 1, cfg)
+	res.what, res.target = r.what, true
+	return res
+}
+
+// webhookBurst sends signed payment_intent.succeeded events round robin to the children at the highest rate:
+// one in realEvery for one of orders (round robin), the others for PaymentIntents the shop did not make.
+func webhookBurst(ctx context.Context, children []*child, orders []paidOrder, realEvery int64, cfg config) webhooksResult {
+	var r webhooksResult
+	if realEvery == 1 {
+		r.realShare = fmt.Sprintf("every one for one of %d real orders", len(orders))
+	} else {
+		r.realShare = fmt.Sprintf("1 in %d for %d real orders", realEvery, len(orders))
+	}
+	applied := func() (float64, error) {
+		sum := 0.0
+		for _, c := range children {
+			v, err := c.metric("storefront_webhook_events_applied_total", "")
+			if err != nil {
+				return 0, err
+			}
+			sum += v
+		}
+		return sum, nil
+	}
+	applied0, err1 := applied()
+	retried0, err2 := children[0].metric("storefront_webhook_events_retried_total", "")
 	if err := firstErr(err1, err2); err != nil {
 		r.err = err
 		return r
@@ -55,17 +133,26 @@ func runWebhooks(ctx context.Context, c *child, cfg config) webhooksResult {
 	tr := func(t *vegeta.Target) error {
 		n := seq.Add(1)
 		var o *paidOrder
-		if n%4 == 0 {
-			o = &orders[int(n/4)%len(orders)]
+		if n%realEvery == 0 {
+			o = &orders[int(n/realEvery)%len(orders)]
 		}
 		body, sig := signedEvent("evt_load_"+run+"_"+strconv.FormatInt(n, 10), o)
-		*t = vegeta.Target{Method: http.MethodPost, URL: c.base + "/webhooks/stripe", Body: body,
+		*t = vegeta.Target{Method: http.MethodPost, URL: children[int(n)%len(children)].base + "/webhooks/stripe", Body: body,
 			Header: http.Header{"Content-Type": {"application/json; charset=utf-8"}, "Stripe-Signature": {sig},
 				"User-Agent": {"Stripe/1.0 (+https://stripe.com/docs/webhooks)"}}}
 		return nil
 	}
 	into := map[string]*stats{}
 	acked := 0
+	waits := []func(){}
+	for i, c := range children {
+		waits = append(waits, profile(c, fmt.Sprintf("webhooks-%s-%d", strings.ReplaceAll(r.realShare, " ", "-")[:12], i), cfg.duration))
+	}
+	defer func() {
+		for _, w := range waits {
+			w()
+		}
+	}()
 	attack("webhooks", tr, attackOptions{rate: maxRate, duration: cfg.duration, conns: cfg.conns}, func(res *vegeta.Result) (string, bool) {
 		ok := res.Error == "" && res.Code == http.StatusOK && bytes.Contains(res.Body, []byte(`"duplicate":false`))
 		if ok {
@@ -76,47 +163,89 @@ func runWebhooks(ctx context.Context, c *child, cfg config) webhooksResult {
 	end := time.Now()
 	r.ack, r.acked = into["ack"], acked
 	for {
-		applied, err := c.metric("storefront_webhook_events_applied_total", "")
+		n, err := applied()
 		if err != nil {
 			r.err = err
 			return r
 		}
-		if int(applied-applied0) >= acked {
+		if int(n-applied0) >= acked {
 			r.appliedAfter = time.Since(end)
 			break
 		}
 		if time.Since(end) > 2*time.Minute {
-			r.err = fmt.Errorf("only %d of %d events applied 2 minutes after the burst", int(applied-applied0), acked)
+			r.err = fmt.Errorf("only %d of %d events applied 2 minutes after the burst", int(n-applied0), acked)
 			return r
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	retried, err := c.metric("storefront_webhook_events_retried_total", "")
-	r.retried, r.err = retried-retried0, err
+	retried := 0.0
+	for _, c := range children {
+		v, err := c.metric("storefront_webhook_events_retried_total", "")
+		if err != nil {
+			r.err = err
+			return r
+		}
+		retried += v
+	}
+	r.retried = retried - retried0
 	return r
+}
+
+// openChildDB opens a child's database for the load generator's own checks (and to raise the stock).
+func openChildDB(dbURL string) (*sql.DB, error) {
+	if path, ok := strings.CutPrefix(dbURL, "sqlite://"); ok {
+		return sql.Open("sqlite3", "file:"+path+"?_busy_timeout=10000")
+	}
+	return sql.Open("pgx", dbURL)
+}
+
+// freshPostgres creates an empty database for the run on the server of serverURL and returns its URL and a
+// function that drops it.
+func freshPostgres(ctx context.Context, serverURL string) (string, func(), error) {
+	admin, err := sql.Open("pgx", serverURL)
+	if err != nil {
+		return "", nil, err
+	}
+	name := "storefront_loadtest_" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
+		admin.Close()
+		return "", nil, fmt.Errorf("create database for the PostgreSQL run: %w", err)
+	}
+	u, err := url.Parse(serverURL)
+	if err != nil {
+		admin.Close()
+		return "", nil, err
+	}
+	u.Path = "/" + name
+	drop := func() {
+		admin.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+		admin.Close()
+	}
+	return u.String(), drop, nil
 }
 
 // paidOrders pays n orders through real checkouts (in-process simulator), waits until the simulator's own
 // webhooks for them are applied, and reads the orders' ids and PaymentIntents from the database.
-func paidOrders(ctx context.Context, c *child, n int) ([]paidOrder, error) {
+func paidOrders(ctx context.Context, c *child, db *sql.DB, n int) ([]paidOrder, error) {
 	products, err := productIDs(c.base)
 	if err != nil {
+		return nil, err
+	}
+	if _, err := db.ExecContext(ctx, "UPDATE products SET stock = 1000000"); err != nil { // never sold out
 		return nil, err
 	}
 	shoppers, err := prepareShoppers(ctx, c.base, c.base+"/__stripe", products, n)
 	if err != nil {
 		return nil, err
 	}
+	g, _ := errgroup.WithContext(ctx)
+	g.SetLimit(8)
 	for _, s := range shoppers {
-		if err := postConfirm(c.base, s); err != nil {
-			return nil, err
-		}
+		g.Go(func() error { return postConfirm(c.base, s) })
 	}
-	db, err := sql.Open("sqlite3", "file:"+c.dbPath+"?mode=ro&_busy_timeout=10000")
-	if err != nil {
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	defer db.Close()
 	if err := waitInboxIdle(ctx, db); err != nil {
 		return nil, err
 	}
