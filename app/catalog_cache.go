@@ -36,28 +36,6 @@ type catalogSnapshot struct {
 	pages    sync.Map // key → *cachedPage: pages of first-time visitors rendered from this snapshot (page_cache.go)
 }
 
-// activeProducts lists the products shoppers can buy, in catalog order (cached; do not modify the slice).
-func (a *App) activeProducts(ctx context.Context) ([]models.Product, error) {
-	s, err := a.catalog.get(ctx, a.db.DB)
-	if err != nil {
-		return nil, err
-	}
-	return s.products, nil
-}
-
-// productBySlug finds an active product by its slug (cached); models.ErrNotFound when there is none.
-func (a *App) productBySlug(ctx context.Context, slug string) (models.Product, error) {
-	s, err := a.catalog.get(ctx, a.db.DB)
-	if err != nil {
-		return models.Product{}, err
-	}
-	i, ok := s.bySlug[slug]
-	if !ok {
-		return models.Product{}, models.ErrNotFound
-	}
-	return s.products[i], nil
-}
-
 // invalidateCatalog drops the cached products, so the next page reads them again. Every handler that creates,
 // changes, activates, deactivates, reorders or deletes a product calls it after its change is committed.
 func (a *App) invalidateCatalog() { a.catalog.invalidate() }
