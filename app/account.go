@@ -23,13 +23,6 @@ const (
 	sessSignupEmail = "signup_email"
 )
 
-// Messages of the account pages. badCredentials is the one answer to every failed sign-in: it never
-// says whether the email has an account.
-const (
-	badCredentials = "Email or password is incorrect."
-	signupDone     = "Thanks! Now sign in with your email and password. If this email already had an account, use that account's password."
-)
-
 const ctxUser = "current_user"
 
 // currentUser loads the signed-in shopper. A session whose user no longer exists counts as signed out
@@ -78,7 +71,7 @@ func (a *App) showAccount(c echo.Context) error {
 		})
 	}
 	noStore(c)
-	return render(c, http.StatusOK, account.AccountPage(a.page(c, "Your account"), o))
+	return render(c, http.StatusOK, account.AccountPage(a.page(c, message(c, "account.title")), o))
 }
 
 // showSignup renders the create-account form.
@@ -86,7 +79,7 @@ func (a *App) showSignup(c echo.Context) error {
 	if _, ok := a.currentUser(c); ok {
 		return c.Redirect(http.StatusSeeOther, "/account")
 	}
-	return render(c, http.StatusOK, account.SignupPage(a.page(c, "Create an account"), account.Form{}))
+	return render(c, http.StatusOK, account.SignupPage(a.page(c, message(c, "account.signup_title")), account.Form{}))
 }
 
 // signup creates an account. Every well-formed sign-up gets the same answer, whether or not the email
@@ -98,16 +91,20 @@ func (a *App) signup(c echo.Context) error {
 	password := c.FormValue("password")
 	email, err := models.NormalizeEmail(f.Email)
 	if err != nil {
-		f.FieldErrors["email"] = "Enter an email address like name@example.com."
+		f.FieldErrors["email"] = message(c, "account.email_invalid")
 	}
 	switch err := models.ValidatePassword(password); {
 	case password == "":
-		f.FieldErrors["password"] = "Enter a password."
+		f.FieldErrors["password"] = message(c, "account.password_missing")
+	case errors.Is(err, models.ErrPasswordTooShort):
+		f.FieldErrors["password"] = localizer(c).N("account.password_hint", models.MinPasswordLength)
+	case errors.Is(err, models.ErrPasswordTooLong):
+		f.FieldErrors["password"] = message(c, "account.password_too_long", "Max", models.MaxPasswordLength)
 	case err != nil:
 		f.FieldErrors["password"] = sentence(err.Error())
 	}
 	if f.Invalid() {
-		return render(c, http.StatusUnprocessableEntity, account.SignupPage(a.page(c, "Create an account"), f))
+		return render(c, http.StatusUnprocessableEntity, account.SignupPage(a.page(c, message(c, "account.signup_title")), f))
 	}
 	_, err = models.CreateUser(ctx, a.db.DB, email, password)
 	switch {
@@ -117,7 +114,7 @@ func (a *App) signup(c echo.Context) error {
 		return fmt.Errorf("sign up: %w", err)
 	}
 	a.session(c).Values[sessSignupEmail] = email
-	if err := a.flash(c, "info", signupDone); err != nil {
+	if err := a.flash(c, "info", message(c, "account.signup_done")); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/account/login")
@@ -138,7 +135,7 @@ func (a *App) showLogin(c echo.Context) error {
 			return fmt.Errorf("save session: %w", err)
 		}
 	}
-	return render(c, http.StatusOK, account.LoginPage(a.page(c, "Sign in"), f))
+	return render(c, http.StatusOK, account.LoginPage(a.page(c, message(c, "account.login_title")), f))
 }
 
 // login signs a shopper in: the session is rotated and the guest cart joins the account's cart.
@@ -151,19 +148,19 @@ func (a *App) login(c echo.Context) error {
 	}
 	password := c.FormValue("password")
 	if f.Email == "" {
-		f.FieldErrors["email"] = "Enter your email address."
+		f.FieldErrors["email"] = message(c, "account.email_required")
 	}
 	if password == "" {
-		f.FieldErrors["password"] = "Enter your password."
+		f.FieldErrors["password"] = message(c, "account.password_required")
 	}
 	if f.Invalid() {
-		return render(c, http.StatusUnprocessableEntity, account.LoginPage(a.page(c, "Sign in"), f))
+		return render(c, http.StatusUnprocessableEntity, account.LoginPage(a.page(c, message(c, "account.login_title")), f))
 	}
 	u, err := models.AuthenticateUser(ctx, a.db.DB, f.Email, password)
 	if errors.Is(err, models.ErrBadCredentials) {
 		a.log.InfoContext(ctx, "shopper sign-in failed", "ip", c.RealIP())
-		f.Error = badCredentials
-		return render(c, http.StatusUnprocessableEntity, account.LoginPage(a.page(c, "Sign in"), f))
+		f.Error = message(c, "account.bad_credentials") // the one answer to every failed sign-in
+		return render(c, http.StatusUnprocessableEntity, account.LoginPage(a.page(c, message(c, "account.login_title")), f))
 	}
 	if err != nil {
 		return fmt.Errorf("sign in: %w", err)
@@ -177,9 +174,9 @@ func (a *App) login(c echo.Context) error {
 	if merged.CartID != "" {
 		s.Values[sessCart] = merged.CartID
 	}
-	msg, kind := "You're signed in.", "success"
+	msg, kind := message(c, "account.signed_in"), "success"
 	if merged.Capped {
-		msg, kind = "You're signed in. Some quantities in your cart were lowered to what we have in stock.", "info"
+		msg, kind = message(c, "account.signed_in_cart_lowered"), "info"
 	}
 	if err := a.flash(c, kind, msg); err != nil {
 		return err
@@ -190,7 +187,7 @@ func (a *App) login(c echo.Context) error {
 // logout signs the shopper out. The cart belongs to the account, so it leaves with it.
 func (a *App) logout(c echo.Context) error {
 	a.rotateSession(c, sessAdmin, sessAdminSeen)
-	if err := a.flash(c, "success", "You're signed out."); err != nil {
+	if err := a.flash(c, "success", message(c, "account.signed_out")); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/")

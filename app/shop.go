@@ -17,14 +17,14 @@ func (a *App) showCatalog(c echo.Context) error {
 	if err != nil {
 		return fmt.Errorf("list products: %w", err)
 	}
-	return render(c, http.StatusOK, shop.Catalog(a.page(c, "Shop"), ps, a.cfg.FreeShippingOver))
+	return render(c, http.StatusOK, shop.Catalog(a.page(c, message(c, "shop.title")), ps, a.cfg.FreeShippingOver))
 }
 
 // showProduct renders one active product.
 func (a *App) showProduct(c echo.Context) error {
 	p, err := a.productBySlug(c.Request().Context(), c.Param("slug"))
 	if errors.Is(err, models.ErrNotFound) {
-		return echo.NewHTTPError(http.StatusNotFound, "We couldn't find that product. It may be sold out or no longer available.")
+		return echo.NewHTTPError(http.StatusNotFound, message(c, "shop.product_not_found"))
 	}
 	if err != nil {
 		return fmt.Errorf("load product: %w", err)
