@@ -24,13 +24,6 @@ const (
 	sessSignupEmail = "signup_email"
 )
 
-// Messages of the account pages. badCredentials is the one answer to every failed sign-in: it never
-// says whether the email has an account.
-const (
-	badCredentials = "Email or password is incorrect."
-	signupDone     = "Thanks! Now sign in with your email and password. If this email already had an account, use that account's password."
-)
-
 const ctxUser = "current_user"
 
 // currentUser loads the signed-in shopper. A session whose user no longer exists counts as signed out
@@ -79,7 +72,7 @@ func (a *App) showAccount(c echo.Context) error {
 		})
 	}
 	noStore(c)
-	return render(c, http.StatusOK, account.AccountPage(a.page(c, "Your account"), o))
+	return render(c, http.StatusOK, account.AccountPage(a.page(c, message(c, "account.title")), o))
 }
 
 // showSignup renders the create-account form.
@@ -87,7 +80,7 @@ func (a *App) showSignup(c echo.Context) error {
 	if _, ok := a.currentUser(c); ok {
 		return c.Redirect(http.StatusSeeOther, "/account")
 	}
-	return render(c, http.StatusOK, account.SignupPage(a.page(c, "Create an account"), account.Form{}))
+	return render(c, http.StatusOK, account.SignupPage(a.page(c, message(c, "account.signup_title")), account.Form{}))
 }
 
 // signup creates an account. Every well-formed sign-up gets the same answer, whether or not the email
@@ -99,16 +92,20 @@ func (a *App) signup(c echo.Context) error {
 	password := c.FormValue("password")
 	email, err := models.NormalizeEmail(f.Email)
 	if err != nil {
-		f.FieldErrors["email"] = "Enter an email address like name@example.com."
+		f.FieldErrors["email"] = message(c, "account.email_invalid")
 	}
 	switch err := models.ValidatePassword(password); {
 	case password == "":
-		f.FieldErrors["password"] = "Enter a password."
+		f.FieldErrors["password"] = message(c, "account.password_missing")
+	case errors.Is(err, models.ErrPasswordTooShort):
+		f.FieldErrors["password"] = localizer(c).N("account.password_hint", models.MinPasswordLength)
+	case errors.Is(err, models.ErrPasswordTooLong):
+		f.FieldErrors["password"] = message(c, "account.password_too_long", "Max", models.MaxPasswordLength)
 	case err != nil:
 		f.FieldErrors["password"] = sentence(err.Error())
 	}
 	if f.Invalid() {
-		return render(c, http.StatusUnprocessableEntity, account.SignupPage(a.page(c, "Create an account"), f))
+		return render(c, http.StatusUnprocessableEntity, account.SignupPage(a.page(c, message(c, "account.signup_title")), f))
 	}
 	_, err = models.CreateUser(ctx, a.db.DB, email, password)
 	switch {
@@ -118,7 +115,7 @@ func (a *App) signup(c echo.Context) error {
 		return fmt.Errorf("sign up: %w", err)
 	}
 	a.session(c).Values[sessSignupEmail] = email
-	if err := a.flash(c, "info", signupDone); err != nil {
+	if err := a.flash(c, "info", message(c, "account.signup_done")); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/account/login")
@@ -139,7 +136,7 @@ func (a *App) showLogin(c echo.Context) error {
 			return fmt.Errorf("save session: %w", err)
 		}
 	}
-	return render(c, http.StatusOK, account.LoginPage(a.page(c, "Sign in"), f))
+	return render(c, http.StatusOK, account.LoginPage(a.page(c, message(c, "account.login_title")), f))
 }
 
 // login signs a shopper in: the session is rotated and the guest cart joins the account's cart.
@@ -152,13 +149,13 @@ func (a *App) login(c echo.Context) error {
 	}
 	password := c.FormValue("password")
 	if f.Email == "" {
-		f.FieldErrors["email"] = "Enter your email address."
+		f.FieldErrors["email"] = message(c, "account.email_required")
 	}
 	if password == "" {
-		f.FieldErrors["password"] = "Enter your password."
+		f.FieldErrors["password"] = message(c, "account.password_required")
 	}
 	if f.Invalid() {
-		return render(c, http.StatusUnprocessableEntity, account.LoginPage(a.page(c, "Sign in"), f))
+		return render(c, http.StatusUnprocessableEntity, account.LoginPage(a.page(c, message(c, "account.login_title")), f))
 	}
 	source, acct, now := clientKey(c.RealIP()), accountKey(f.Email), time.Now()
 	if !a.shopperSignIns.Allow(acct, source, now) {
@@ -168,8 +165,8 @@ func (a *App) login(c echo.Context) error {
 	if errors.Is(err, models.ErrBadCredentials) {
 		a.shopperSignIns.Failed(acct, source, now)
 		a.log.InfoContext(ctx, "shopper sign-in failed", "ip", c.RealIP())
-		f.Error = badCredentials
-		return render(c, http.StatusUnprocessableEntity, account.LoginPage(a.page(c, "Sign in"), f))
+		f.Error = message(c, "account.bad_credentials") // the one answer to every failed sign-in
+		return render(c, http.StatusUnprocessableEntity, account.LoginPage(a.page(c, message(c, "account.login_title")), f))
 	}
 	if err != nil {
 		return fmt.Errorf("sign in: %w", err)
@@ -184,9 +181,9 @@ func (a *App) login(c echo.Context) error {
 	if merged.CartID != "" {
 		s.Values[sessCart] = merged.CartID
 	}
-	msg, kind := "You're signed in.", "success"
+	msg, kind := message(c, "account.signed_in"), "success"
 	if merged.Capped {
-		msg, kind = "You're signed in. Some quantities in your cart were lowered to what we have in stock.", "info"
+		msg, kind = message(c, "account.signed_in_cart_lowered"), "info"
 	}
 	if err := a.flash(c, kind, msg); err != nil {
 		return err
@@ -197,7 +194,7 @@ func (a *App) login(c echo.Context) error {
 // logout signs the shopper out. The cart belongs to the account, so it leaves with it.
 func (a *App) logout(c echo.Context) error {
 	a.rotateSession(c, sessAdmin)
-	if err := a.flash(c, "success", "You're signed out."); err != nil {
+	if err := a.flash(c, "success", message(c, "account.signed_out")); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/")

@@ -207,8 +207,8 @@ func TestSignUpRefusesBadInput(t *testing.T) {
 	cases := []struct {
 		name, email, password, msg string
 	}{
-		{"a password of 7 characters", "a@example.com", "1234567", "Use at least 8 characters for your password."},
-		{"a password of 129 characters", "a@example.com", strings.Repeat("p", 129), "Use at most 128 characters for your password."},
+		{"a password of 7 characters", "a@example.com", "1234567", "At least 8 characters."},
+		{"a password of 129 characters", "a@example.com", strings.Repeat("p", 129), "Use at most 128 characters."},
 		{"an empty password", "a@example.com", "", "Enter a password."},
 		{"an email without a domain", "ada@", "long-enough", "Enter an email address like name@example.com."},
 		{"an email with a name", "Ada <ada@example.com>", "long-enough", "Enter an email address like name@example.com."},

@@ -8,6 +8,7 @@ import (
 
 	"github.com/storefront/storefront/app/apperr"
 	"github.com/storefront/storefront/app/refunds"
+	"github.com/storefront/storefront/i18n"
 	"github.com/storefront/storefront/models"
 	"github.com/storefront/storefront/views/admin"
 )
@@ -31,7 +32,7 @@ func (a *App) refundOrder(c echo.Context) error {
 		} else {
 			form.Error = e.Message
 		}
-		return a.renderAdminOrder(c, answerFor(e).status, o, form)
+		return a.renderAdminOrder(c, answerFor(e, i18n.Localizer{}).status, o, form)
 	}
 	if err != nil {
 		return err

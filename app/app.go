@@ -25,6 +25,7 @@ import (
 	"github.com/storefront/storefront/app/stripesim"
 	"github.com/storefront/storefront/app/webhooks"
 	"github.com/storefront/storefront/assets"
+	"github.com/storefront/storefront/i18n"
 	"github.com/storefront/storefront/models"
 	"github.com/storefront/storefront/views/admin"
 )
@@ -66,6 +67,9 @@ type App struct {
 
 // New opens the database, applies migrations, seeds the demo catalog when empty and builds the routes.
 func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
+	if err := i18n.Load(); err != nil {
+		return nil, err // a broken catalog would show message ids to shoppers
+	}
 	db, err := models.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return nil, err

@@ -19,7 +19,7 @@ func (a *App) showCart(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, shop.CartPage(a.page(c, "Cart"), cart))
+	return render(c, http.StatusOK, shop.CartPage(a.page(c, message(c, "cart.page_title")), cart))
 }
 
 // addToCart adds a product to the cart (creating the cart on first use) and goes to the cart.
@@ -29,13 +29,13 @@ func (a *App) addToCart(c echo.Context) error {
 	qty, qerr := parseQuantity(c.FormValue("quantity"))
 	p, err := models.ProductByID(ctx, a.db.DB, productID)
 	if errors.Is(err, models.ErrNotFound) || (err == nil && !p.Active) {
-		return echo.NewHTTPError(http.StatusNotFound, "That product doesn't exist or is no longer for sale.")
+		return echo.NewHTTPError(http.StatusNotFound, message(c, "cart.product_unavailable"))
 	}
 	if err != nil {
 		return fmt.Errorf("load product: %w", err)
 	}
 	if qerr != nil || qty < 1 {
-		return a.productFormError(c, p, models.ErrInvalidQuantity.Error()+".")
+		return a.productFormError(c, p, message(c, "shop.quantity_range", "Max", models.MaxItemQuantity))
 	}
 	cartID, err := a.ensureCart(c)
 	if err != nil {
@@ -45,13 +45,13 @@ func (a *App) addToCart(c echo.Context) error {
 	var se *models.StockError
 	switch {
 	case errors.As(err, &se):
-		return a.productFormError(c, p, sentence(se.Error()))
+		return a.productFormError(c, p, stockMessage(c, se))
 	case errors.Is(err, models.ErrInvalidQuantity):
-		return a.productFormError(c, p, fmt.Sprintf("You can have at most %d of one product in your cart.", models.MaxItemQuantity))
+		return a.productFormError(c, p, message(c, "cart.max_quantity", "Max", models.MaxItemQuantity))
 	case err != nil:
 		return fmt.Errorf("add to cart: %w", err)
 	}
-	if err := a.flash(c, "success", p.Name+" was added to your cart."); err != nil {
+	if err := a.flash(c, "success", message(c, "cart.added", "Name", p.Name)); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/cart")
@@ -61,27 +61,27 @@ func (a *App) addToCart(c echo.Context) error {
 func (a *App) updateCartItem(c echo.Context) error {
 	qty, err := parseQuantity(c.FormValue("quantity"))
 	if err != nil {
-		return a.cartFormError(c, http.StatusUnprocessableEntity, fmt.Sprintf("Enter a quantity from 0 to %d.", models.MaxItemQuantity))
+		return a.cartFormError(c, http.StatusUnprocessableEntity, message(c, "cart.quantity_range", "Max", models.MaxItemQuantity))
 	}
 	err = models.SetCartItemQuantity(c.Request().Context(), a.db.DB, a.sessionString(c, sessCart), c.Param("id"), qty)
-	return a.afterCartChange(c, err, "Your cart was updated.")
+	return a.afterCartChange(c, err, message(c, "cart.updated"))
 }
 
 // removeCartItem deletes a line of the cart.
 func (a *App) removeCartItem(c echo.Context) error {
 	err := models.RemoveCartItem(c.Request().Context(), a.db.DB, a.sessionString(c, sessCart), c.Param("id"))
-	return a.afterCartChange(c, err, "The item was removed from your cart.")
+	return a.afterCartChange(c, err, message(c, "cart.item_removed"))
 }
 
 func (a *App) afterCartChange(c echo.Context, err error, okMsg string) error {
 	var se *models.StockError
 	switch {
 	case errors.As(err, &se):
-		return a.cartFormError(c, http.StatusUnprocessableEntity, sentence(se.Error()))
+		return a.cartFormError(c, http.StatusUnprocessableEntity, stockMessage(c, se))
 	case errors.Is(err, models.ErrInvalidQuantity):
-		return a.cartFormError(c, http.StatusUnprocessableEntity, fmt.Sprintf("Enter a quantity from 0 to %d.", models.MaxItemQuantity))
+		return a.cartFormError(c, http.StatusUnprocessableEntity, message(c, "cart.quantity_range", "Max", models.MaxItemQuantity))
 	case errors.Is(err, models.ErrNotFound):
-		return a.cartFormError(c, http.StatusNotFound, "That item is no longer in your cart.")
+		return a.cartFormError(c, http.StatusNotFound, message(c, "cart.item_gone"))
 	case err != nil:
 		return fmt.Errorf("change cart: %w", err)
 	}
@@ -100,7 +100,7 @@ func (a *App) cartFormError(c echo.Context, status int, msg string) error {
 	if err := a.flash(c, "error", msg); err != nil {
 		return err
 	}
-	return render(c, status, shop.CartPage(a.page(c, "Cart"), cart))
+	return render(c, status, shop.CartPage(a.page(c, message(c, "cart.page_title")), cart))
 }
 
 // productFormError re-renders the product page with the quantity field's error.
@@ -141,6 +141,14 @@ func (a *App) ensureCart(c echo.Context) (string, error) {
 		return "", fmt.Errorf("save session: %w", err)
 	}
 	return cart.ID, nil
+}
+
+// stockMessage tells the shopper, in their language, that fewer units are left than they asked for.
+func stockMessage(c echo.Context, se *models.StockError) string {
+	if se.Available <= 0 {
+		return message(c, "cart.out_of_stock", "Name", se.Product)
+	}
+	return localizer(c).N("cart.stock_short", int(se.Available), "Name", se.Product)
 }
 
 // parseQuantity accepts a whole number 0..MaxItemQuantity.

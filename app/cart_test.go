@@ -96,10 +96,10 @@ func TestCartRefusesBadInput(t *testing.T) {
 		status int
 		msg    string
 	}{
-		{"quantity 0", addForm(mug, "0"), http.StatusUnprocessableEntity, "quantity must be between 1 and 99"},
-		{"a negative quantity", addForm(mug, "-3"), http.StatusUnprocessableEntity, "quantity must be between 1 and 99"},
-		{"a huge quantity", addForm(mug, "99999999999999999999"), http.StatusUnprocessableEntity, "quantity must be between 1 and 99"},
-		{"a quantity that is not a number", addForm(mug, "two"), http.StatusUnprocessableEntity, "quantity must be between 1 and 99"},
+		{"quantity 0", addForm(mug, "0"), http.StatusUnprocessableEntity, "Enter a quantity from 1 to 99."},
+		{"a negative quantity", addForm(mug, "-3"), http.StatusUnprocessableEntity, "Enter a quantity from 1 to 99."},
+		{"a huge quantity", addForm(mug, "99999999999999999999"), http.StatusUnprocessableEntity, "Enter a quantity from 1 to 99."},
+		{"a quantity that is not a number", addForm(mug, "two"), http.StatusUnprocessableEntity, "Enter a quantity from 1 to 99."},
 		{"more than in stock", addForm(headphones, "4"), http.StatusUnprocessableEntity, "Only 3 of Studio Headphones left in stock."},
 		{"an unknown product", addForm("01ARZ3NDEKTSV4RRFFQ69G5FAV", "1"), http.StatusNotFound, "no longer for sale"},
 		{"a forged product id", addForm("1 OR 1=1", "1"), http.StatusNotFound, "no longer for sale"},

@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/storefront/storefront/app/apperr"
+	"github.com/storefront/storefront/i18n"
 	"github.com/storefront/storefront/views"
 )
 
@@ -36,8 +37,6 @@ var errorResponses = map[apperr.Kind]errorResponse{
 // busyRetryAfter is the Retry-After (seconds) sent with a Busy answer.
 const busyRetryAfter = "5"
 
-const internalMessage = "Something went wrong on our side. Please try again in a moment."
-
 // errorAnswer is what an error becomes: its status, its JSON body, the message for the HTML page, and whether
 // it was expected (a failure already logged where it happened, or the requester's own).
 type errorAnswer struct {
@@ -49,7 +48,9 @@ type errorAnswer struct {
 
 // answerFor turns any error into its answer. An *apperr.Error is answered by its kind; an *echo.HTTPError
 // (routing, body limits, CSRF) by its code; anything else is an internal error whose text is never shown.
-func answerFor(err error) errorAnswer {
+// The messages the answer adds itself (an internal error, a page not found) are in l's language.
+func answerFor(err error, l i18n.Localizer) errorAnswer {
+	internalMessage := l.T("error.server")
 	if e, ok := apperr.As(err); ok {
 		r, known := errorResponses[e.Kind]
 		if !known {
@@ -84,7 +85,7 @@ func answerFor(err error) errorAnswer {
 		}
 	}
 	if status == http.StatusNotFound && (he == nil || he.Message == http.StatusText(http.StatusNotFound)) {
-		msg = "We couldn't find that page. It may have moved, or the link may be mistyped."
+		msg = l.T("error.page_not_found")
 	}
 	typ := "invalid_request_error"
 	if status >= 500 {
@@ -100,7 +101,11 @@ func (a *App) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
-	ans := answerFor(err)
+	l := localizer(c)
+	if isAdminPath(c) {
+		l = i18n.Localizer{} // the admin's pages are in English
+	}
+	ans := answerFor(err, l)
 	if !ans.expected {
 		a.log.ErrorContext(c.Request().Context(), "request failed", "err", err,
 			"path", c.Request().URL.Path, "request_id", c.Response().Header().Get(echo.HeaderXRequestID))
@@ -118,8 +123,10 @@ func (a *App) handleError(err error, c echo.Context) {
 		_ = c.JSON(ans.status, ans.body)
 		return
 	}
-	p := a.page(c, statusText(ans.status))
-	_ = render(c, ans.status, views.ErrorPage(p, ans.status, statusText(ans.status), ans.message))
+	title := errorTitle(l, ans.status)
+	p := a.page(c, title)
+	p.L = l
+	_ = render(c, ans.status, views.ErrorPage(p, ans.status, title, ans.message))
 }
 
 // wantsJSON reports whether the request is answered in JSON: the admin API, the Stripe webhook, and requests

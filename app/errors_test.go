@@ -12,6 +12,7 @@ import (
 	"github.com/storefront/storefront/app/apperr"
 	"github.com/storefront/storefront/app/checkout"
 	"github.com/storefront/storefront/app/webhooks"
+	"github.com/storefront/storefront/i18n"
 )
 
 func TestErrorAnswers(t *testing.T) {
@@ -59,7 +60,7 @@ func TestErrorAnswers(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			ans := answerFor(tc.err)
+			ans := answerFor(tc.err, i18n.Localizer{})
 			body, err := json.Marshal(ans.body)
 			if err != nil {
 				t.Fatal(err)

@@ -19,8 +19,7 @@ const localeCookieAge = 365 * 24 * time.Hour
 func (a *App) setLocale(c echo.Context) error {
 	l, ok := i18n.Parse(c.FormValue("locale"))
 	if !ok {
-		msg := i18n.For(i18n.FromRequest(c.Request())).T("locale.unsupported")
-		return echo.NewHTTPError(http.StatusBadRequest, msg)
+		return echo.NewHTTPError(http.StatusBadRequest, message(c, "locale.unsupported"))
 	}
 	http.SetCookie(c.Response(), &http.Cookie{
 		Name:     i18n.CookieName,
@@ -34,3 +33,14 @@ func (a *App) setLocale(c echo.Context) error {
 	})
 	return c.Redirect(http.StatusSeeOther, orDefault(localPath(c.FormValue("return_to")), "/"))
 }
+
+// localeOf is the locale of the request: the picker's cookie, else Accept-Language, else English. Checkout
+// stores it on the order so that its emails go out in the language the shopper bought in.
+func localeOf(c echo.Context) i18n.Locale { return i18n.FromRequest(c.Request()) }
+
+// localizer speaks the request's locale.
+func localizer(c echo.Context) i18n.Localizer { return i18n.For(localeOf(c)) }
+
+// message is a catalog message in the request's locale, for what a handler tells the shopper (flashes, form
+// errors, error pages): message(c, "cart.max_quantity", "Max", 99).
+func message(c echo.Context, id string, data ...any) string { return localizer(c).T(id, data...) }

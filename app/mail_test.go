@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"encoding/json"
+	"html"
 	"net/http"
 	"net/url"
 	"strings"
@@ -129,7 +130,7 @@ func TestEmailOneConfirmationPerPaidOrderUnderTriplicateWebhooks(t *testing.T) {
 			t.Fatalf("order %s: %d emails, want one confirmation", o.Number, len(ms))
 		}
 		m := ms[0]
-		if m.Subject != "Order confirmation "+o.Number {
+		if m.Subject != "Your order "+o.Number+" is confirmed" {
 			t.Errorf("subject %q", m.Subject)
 		}
 		if m.To != "jenny.rosen@example.com" || !m.Authenticated || !strings.Contains(m.Header.Get("From"), "shop@localhost") {
@@ -169,7 +170,7 @@ func TestEmailShippedAndRefundsOverImplicitTLS(t *testing.T) {
 		t.Fatalf("shipped emails: %+v", shipped)
 	}
 	m := shipped[0]
-	if !strings.Contains(m.Text, "Carrier: UPS") || !strings.Contains(m.Text, "1Z999AA10123456784") ||
+	if !strings.Contains(m.Text, "with UPS.") || !strings.Contains(m.Text, "1Z999AA10123456784") ||
 		!strings.Contains(m.HTML, "https://www.ups.com/track?tracknum=1Z999AA10123456784") {
 		t.Errorf("shipped email:\n%s\n%s", m.Text, m.HTML)
 	}
@@ -179,11 +180,11 @@ func TestEmailShippedAndRefundsOverImplicitTLS(t *testing.T) {
 	s.Settle(t)
 	replayEvents(t, s, reload(t, s, o), "charge.refunded")
 	got = waitMail(t, s, srv, 3)
-	refunds := mailsTo(got, "Refund of")
-	if len(refunds) != 1 || refunds[0].Subject != "Refund of $5.00 for order "+o.Number {
+	refunds := mailsTo(got, "Refund for")
+	if len(refunds) != 1 || refunds[0].Subject != "Refund for your order "+o.Number {
 		t.Fatalf("refund emails: %+v", refunds)
 	}
-	if !strings.Contains(refunds[0].Text, "We refunded $5.00") || !strings.Contains(refunds[0].Text, s.URL+"/orders/"+o.Number) {
+	if !strings.Contains(refunds[0].Text, "We have refunded $5.00") || !strings.Contains(refunds[0].Text, s.URL+"/orders/"+o.Number) {
 		t.Errorf("refund email:\n%s", refunds[0].Text)
 	}
 	assertNothingSecret(t, refunds[0])
@@ -192,7 +193,7 @@ func TestEmailShippedAndRefundsOverImplicitTLS(t *testing.T) {
 	admin.PostForm("/admin/orders/"+o.ID+"/refund", refundForm(t, admin, o.ID, "")).Expect(t, http.StatusSeeOther)
 	s.Settle(t)
 	got = waitMail(t, s, srv, 4)
-	if r := mailsTo(got, "Refund of"); len(r) != 2 {
+	if r := mailsTo(got, "Refund for"); len(r) != 2 {
 		t.Fatalf("refund emails after the second refund: %d", len(r))
 	}
 	var refs []string
@@ -237,7 +238,7 @@ func TestEmailSMTPOutageDelaysThenDelivers(t *testing.T) {
 	}
 	srv.Start()
 	got := waitMail(t, s, srv, 1)
-	if got[0].Subject != "Order confirmation "+o.Number {
+	if got[0].Subject != "Your order "+o.Number+" is confirmed" {
 		t.Errorf("after the outage: %q", got[0].Subject)
 	}
 	if es := outbox(t, s); es[0].Status != models.OutboxSent {
@@ -304,7 +305,7 @@ func TestEmailWithoutSMTPStaysInTheOutboxForTheAdmin(t *testing.T) {
 		}
 	}
 	page := admin.Get("/admin/emails/"+es[0].ID).Expect(t, http.StatusOK)
-	if !strings.Contains(page.Body, "Order confirmation "+o.Number) || !strings.Contains(page.Body, s.URL+"/orders/"+o.Number) {
+	if !strings.Contains(page.Body, "Your order "+o.Number+" is confirmed") || !strings.Contains(page.Body, s.URL+"/orders/"+o.Number) {
 		t.Errorf("email page lacks the subject or the link")
 	}
 	if csp := page.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "frame-src 'self'") {
@@ -422,5 +423,36 @@ func TestAdminPagesHaveTheAdminHeader(t *testing.T) {
 	}
 	if strings.Contains(s.Client(t).Get("/").Body, "View shop") {
 		t.Error("the shop shows the admin header")
+	}
+}
+
+// TestEmailGoesOutInTheOrdersLanguage: an order placed in German gets its emails in German, whatever language
+// the admin's browser speaks; an order without a locale (placed before the shop spoke others) is English.
+func TestEmailGoesOutInTheOrdersLanguage(t *testing.T) {
+	s := newMailServer(t, nil) // without SMTP_URL the email waits in the outbox, rendered when viewed
+	o := placeOrder(t, s)
+	s.Settle(t)
+	if o.Locale != "en" {
+		t.Errorf("an order placed without a language has locale %q, want the column's default en", o.Locale)
+	}
+	// Checkout stores the shopper's locale on the order (localeOf); here as it would.
+	if err := s.App.DB().DB.Model(&models.Order{}).Where("id = ?", o.ID).Update("locale", "de").Error; err != nil {
+		t.Fatal(err)
+	}
+	es := outbox(t, s)
+	if len(es) != 1 {
+		t.Fatalf("outbox %+v", es)
+	}
+	admin := signedInAdmin(t, s)
+	french := http.Header{"Accept-Language": {"fr"}} // the admin's own language plays no part
+	page := admin.Do(http.MethodGet, "/admin/emails/"+es[0].ID, nil, french).Expect(t, http.StatusOK).Body
+	for _, want := range []string{"Ihre Bestellung " + o.Number + " ist bestätigt", "Guten Tag Jenny Rosen,", "Zwischensumme", "Gesamt"} {
+		if !strings.Contains(html.UnescapeString(page), want) {
+			t.Errorf("the German email lacks %q:\n%s", want, page)
+		}
+	}
+	body := admin.Do(http.MethodGet, "/admin/emails/"+es[0].ID+"/html", nil, french).Expect(t, http.StatusOK).Body
+	if !strings.Contains(body, `<html lang="de">`) || !strings.Contains(html.UnescapeString(body), "Vielen Dank für Ihre Bestellung") {
+		t.Errorf("the HTML body is not German:\n%s", body)
 	}
 }

@@ -62,7 +62,7 @@ func (a *App) csrf() echo.MiddlewareFunc {
 		CookieSecure:   strings.HasPrefix(a.cfg.BaseURL, "https://"),
 		CookieSameSite: http.SameSiteLaxMode,
 		ErrorHandler: func(err error, c echo.Context) error {
-			return echo.NewHTTPError(http.StatusForbidden, "This form has expired or did not come from this shop. Reload the page and try again.").SetInternal(err)
+			return echo.NewHTTPError(http.StatusForbidden, message(c, "error.form_expired")).SetInternal(err)
 		},
 	})
 }

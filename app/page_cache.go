@@ -133,11 +133,15 @@ func acceptsGzip(r *http.Request) bool {
 }
 
 // renderShopPage renders a shop page, from the snapshot's cache when the visitor is a first-time one (the
-// page's only per-visitor part is then the CSRF token). key names the page within the snapshot.
+// page's only per-visitor part is then the CSRF token). key names the page within the snapshot; the cache keeps
+// one copy per language. A URL with a query string is rendered afresh (the picker's return path is part of the
+// page, and caching every query a stranger makes up would grow without bound).
 func (a *App) renderShopPage(c echo.Context, snap *catalogSnapshot, key string, p views.Page, page func(views.Page) templ.Component) error {
-	if p.Flash != nil || p.SignedIn || p.CartCount != 0 || p.Refresh != 0 {
+	if p.Flash != nil || p.SignedIn || p.CartCount != 0 || p.Refresh != 0 || c.Request().URL.RawQuery != "" {
 		return render(c, http.StatusOK, page(p))
 	}
+	key += "|" + p.L.Locale().String()
+	c.Response().Header().Add(echo.HeaderVary, "Accept-Language, Cookie")
 	cp, err := snap.page(key, func() (*cachedPage, error) {
 		marked := p
 		marked.CSRFToken = tokenMarker

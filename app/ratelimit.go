@@ -13,9 +13,6 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// tooManyAttempts is what a client over a limit is told.
-const tooManyAttempts = "Too many attempts. Wait a minute and try again."
-
 // rateLimitPerIP limits requests per client IP (c.RealIP, which believes X-Forwarded-For only from
 // TRUSTED_PROXIES): perMinute on average, with bursts of up to burst. Over the limit the client gets a
 // 429 page (or JSON for APIs). Every call makes its own in-memory store, so each route group (and each
@@ -32,7 +29,7 @@ func rateLimitPerIP(perMinute float64, burst int) echo.MiddlewareFunc {
 		DenyHandler: func(c echo.Context, _ string, err error) error {
 			wait := time.Duration(float64(time.Minute) / perMinute)
 			c.Response().Header().Set("Retry-After", strconv.Itoa(int(wait.Round(time.Second)/time.Second)+1))
-			return echo.NewHTTPError(http.StatusTooManyRequests, tooManyAttempts).SetInternal(err)
+			return echo.NewHTTPError(http.StatusTooManyRequests, message(c, "error.too_many_attempts")).SetInternal(err)
 		},
 	})
 }
@@ -105,7 +102,7 @@ func accountKey(email string) string {
 // tooManyForAccount is the answer when the per-account limit holds a source back.
 func tooManyForAccount(c echo.Context) error {
 	c.Response().Header().Set("Retry-After", "360")
-	return echo.NewHTTPError(http.StatusTooManyRequests, tooManyAttempts)
+	return echo.NewHTTPError(http.StatusTooManyRequests, message(c, "error.too_many_attempts"))
 }
 
 // accountGuardSize bounds the accounts remembered (emails are chosen by strangers); the stalest go first.

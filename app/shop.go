@@ -17,7 +17,7 @@ func (a *App) showCatalog(c echo.Context) error {
 	if err != nil {
 		return fmt.Errorf("list products: %w", err)
 	}
-	return a.renderShopPage(c, snap, "catalog", a.page(c, "Shop"), func(p views.Page) templ.Component {
+	return a.renderShopPage(c, snap, "catalog", a.page(c, message(c, "shop.title")), func(p views.Page) templ.Component {
 		return shop.Catalog(p, snap.products, a.cfg.FreeShippingOver)
 	})
 }
@@ -30,7 +30,7 @@ func (a *App) showProduct(c echo.Context) error {
 	}
 	i, ok := snap.bySlug[c.Param("slug")]
 	if !ok {
-		return echo.NewHTTPError(http.StatusNotFound, "We couldn't find that product. It may be sold out or no longer available.")
+		return echo.NewHTTPError(http.StatusNotFound, message(c, "shop.product_not_found"))
 	}
 	p := snap.products[i]
 	return a.renderShopPage(c, snap, "product:"+p.Slug, a.page(c, p.Name), func(page views.Page) templ.Component {

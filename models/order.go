@@ -112,6 +112,10 @@ type Order struct {
 	Carrier           string
 	TrackingNumber    string
 	ShippedAt         *time.Time
+
+	// Locale is the language the shopper bought in ("en", "de", "fr", "id"), set at checkout; the order's
+	// emails go out in it. An order created without one is English (the column's default).
+	Locale string `gorm:"default:en"`
 }
 
 // OrderItem is a line of an order: the product's name and price as they were when the order was made.

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/storefront/storefront/i18n"
-	"github.com/storefront/storefront/models"
 )
 
 // Page is what the shared layout needs on every page.
@@ -24,6 +23,9 @@ type Page struct {
 	Refresh int
 	// L speaks the request's locale: { p.L.T("cart.empty") }. The zero value speaks English.
 	L i18n.Localizer
+	// Path is the page's path and query, where the language picker returns to; "" for a page answering a
+	// form, which the picker leaves for the catalog.
+	Path string
 }
 
 // Flash is a one-time message shown at the top of the next page.
@@ -32,8 +34,8 @@ type Flash struct {
 	Message string
 }
 
-// Money formats an amount of the page's currency.
-func (p Page) Money(amount int64) string { return models.FormatMoney(amount, p.Currency) }
+// Money formats an amount of the page's currency for the page's locale.
+func (p Page) Money(amount int64) string { return p.L.Money(amount, p.Currency) }
 
 // Image returns the URL of a product image: uploads are served as they are, embedded ones hashed.
 func (p Page) Image(image string) string {

@@ -9,6 +9,7 @@ import (
 	"net/mail"
 	"strings"
 
+	"github.com/storefront/storefront/i18n"
 	"github.com/storefront/storefront/models"
 	"github.com/storefront/storefront/views/email"
 )
@@ -35,15 +36,20 @@ func (c Composer) ShopName() string {
 	return "Storefront"
 }
 
-// Message builds the view model of an email from its order (with items) and its outbox entry.
+// Message builds the view model of an email from its order (with items) and its outbox entry, in the
+// language stored on the order.
 func (c Composer) Message(o models.Order, e models.OutboxEmail) email.Message {
-	money := func(n int64) string { return models.FormatMoney(n, o.Currency) }
+	l := i18n.For(i18n.Locale(o.Locale))
+	money := func(n int64) string { return l.Money(n, o.Currency) }
 	m := email.Message{
-		Kind: e.Kind, Shop: c.ShopName(), OrderNumber: o.Number,
+		Kind: e.Kind, L: l, Shop: c.ShopName(), OrderNumber: o.Number,
 		OrderURL: strings.TrimRight(c.BaseURL, "/") + "/orders/" + o.Number,
 		Name:     o.ShippingName, Subtotal: money(o.Subtotal), Shipping: money(o.Shipping), Total: money(o.Total),
 		Carrier: o.Carrier, TrackingNumber: o.TrackingNumber, TrackingURL: models.TrackingURL(o.Carrier, o.TrackingNumber),
 		RefundAmount: money(e.Amount), Refunded: money(o.RefundedAmount),
+	}
+	if o.ShippedAt != nil {
+		m.ShippedOn = l.Date(*o.ShippedAt)
 	}
 	if o.Discount > 0 {
 		m.Discount = money(o.Discount)
@@ -57,7 +63,7 @@ func (c Composer) Message(o models.Order, e models.OutboxEmail) email.Message {
 			m.ShipTo = append(m.ShipTo, o.ShippingLine2)
 		}
 		city := strings.Join(strings.Fields(o.ShippingCity+" "+o.ShippingState+" "+o.ShippingPostal), " ")
-		m.ShipTo = append(m.ShipTo, city, o.ShippingCountry)
+		m.ShipTo = append(m.ShipTo, city, l.Country(o.ShippingCountry))
 	}
 	return m
 }

@@ -4,6 +4,8 @@ package email
 import (
 	"fmt"
 	"strings"
+
+	"github.com/storefront/storefront/i18n"
 )
 
 // Kinds of email (the outbox's kinds).
@@ -13,11 +15,13 @@ const (
 	KindRefund            = "refund"
 )
 
-// Message is everything an email shows, already formatted: amounts as money, the order's public link. It holds
-// nothing secret (no payment ids, no client secrets): only what the customer's own order page shows.
+// Message is everything an email shows, already formatted in its language: amounts as money, dates, the
+// order's public link. It holds nothing secret (no payment ids, no client secrets): only what the customer's
+// own order page shows.
 type Message struct {
 	Kind        string
-	Shop        string // the shop's name, from MAIL_FROM
+	L           i18n.Localizer // the order's language
+	Shop        string         // the shop's name, from MAIL_FROM
 	OrderNumber string
 	OrderURL    string // BASE_URL/orders/:number
 	Name        string // the shipping name
@@ -31,6 +35,7 @@ type Message struct {
 	Carrier        string
 	TrackingNumber string
 	TrackingURL    string // "" for a carrier the shop does not link to
+	ShippedOn      string // the date it shipped
 
 	RefundAmount string // this refund
 	Refunded     string // refunded on the order so far
@@ -47,71 +52,84 @@ type Line struct {
 func Subject(m Message) string {
 	switch m.Kind {
 	case KindShipped:
-		return fmt.Sprintf("Your order %s has shipped", m.OrderNumber)
+		return m.L.T("email.shipped.subject", "Number", m.OrderNumber)
 	case KindRefund:
-		return fmt.Sprintf("Refund of %s for order %s", m.RefundAmount, m.OrderNumber)
+		return m.L.T("email.refund.subject", "Number", m.OrderNumber)
 	}
-	return fmt.Sprintf("Order confirmation %s", m.OrderNumber)
+	return m.L.T("email.order_confirmation.subject", "Number", m.OrderNumber)
+}
+
+// headline is the email's title.
+func headline(m Message) string {
+	switch m.Kind {
+	case KindShipped:
+		return m.L.T("email.shipped.headline")
+	case KindRefund:
+		return m.L.T("email.refund.headline")
+	}
+	return m.L.T("email.order_confirmation.headline")
+}
+
+// body is the email's first paragraph: what happened to the order.
+func body(m Message) string {
+	switch m.Kind {
+	case KindShipped:
+		return m.L.T("email.shipped.body", "Number", m.OrderNumber, "Date", m.ShippedOn, "Carrier", m.Carrier)
+	case KindRefund:
+		return m.L.T("email.refund.body", "Amount", m.RefundAmount, "Number", m.OrderNumber)
+	}
+	return m.L.T("email.order_confirmation.body", "Amount", m.Total, "Number", m.OrderNumber)
+}
+
+// greeting is "Hello Jenny Rosen," or, without a name, "Hello,".
+func greeting(m Message) string {
+	if m.Name == "" {
+		return m.L.T("email.greeting_anonymous")
+	}
+	return m.L.T("email.greeting", "Name", m.Name)
 }
 
 // Text is the plain-text body.
 func Text(m Message) string {
 	var b strings.Builder
-	w := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
-	if m.Name != "" {
-		w("Hello %s,", m.Name)
-	} else {
-		w("Hello,")
+	w := func(lines ...string) {
+		for _, l := range lines {
+			b.WriteString(l + "\n")
+		}
 	}
-	w("")
+	label := func(id, value string) string { return m.L.T(id) + ": " + value }
+	w(greeting(m), "", body(m))
 	switch m.Kind {
 	case KindShipped:
-		w("Good news: your order %s is on its way.", m.OrderNumber)
-		w("")
-		w("Carrier: %s", m.Carrier)
-		w("Tracking number: %s", m.TrackingNumber)
+		w("", m.L.T("email.shipped.tracking", "TrackingNumber", m.TrackingNumber))
 		if m.TrackingURL != "" {
-			w("Track your parcel: %s", m.TrackingURL)
+			w(label("email.track_parcel", m.TrackingURL))
 		}
-		if len(m.ShipTo) > 0 {
-			w("")
-			w("Shipping to:")
-			for _, l := range m.ShipTo {
-				w("  %s", l)
-			}
-		}
+		textShipTo(w, m)
 	case KindRefund:
-		w("We refunded %s for your order %s.", m.RefundAmount, m.OrderNumber)
-		w("It goes back to the card you paid with; banks usually show it within 5 to 10 business days.")
-		w("")
-		w("Order total: %s", m.Total)
-		w("Refunded so far: %s", m.Refunded)
+		w(m.L.T("email.refund.timing"), "", label("email.order_total", m.Total), label("email.refunded_so_far", m.Refunded))
 	default:
-		w("Thank you for your order. We received your payment for order %s.", m.OrderNumber)
-		w("")
+		w("", m.L.T("email.items")+":")
 		for _, l := range m.Lines {
-			w("  %s × %d  %s", l.Name, l.Quantity, l.Amount)
+			w(fmt.Sprintf("  %s × %s  %s", l.Name, m.L.Int(l.Quantity), l.Amount))
 		}
-		w("")
-		w("Subtotal: %s", m.Subtotal)
+		w("", label("email.subtotal", m.Subtotal))
 		if m.Discount != "" {
-			w("Discount: −%s", m.Discount)
+			w(label("email.discount_label", "−"+m.Discount))
 		}
-		w("Shipping: %s", m.Shipping)
-		w("Total: %s", m.Total)
-		if len(m.ShipTo) > 0 {
-			w("")
-			w("Shipping to:")
-			for _, l := range m.ShipTo {
-				w("  %s", l)
-			}
-		}
-		w("")
-		w("We'll email you again when it ships.")
+		w(label("email.shipping", m.Shipping), label("email.total", m.Total))
+		textShipTo(w, m)
 	}
-	w("")
-	w("See your order: %s", m.OrderURL)
-	w("")
-	w("— %s", m.Shop)
+	w("", m.L.T("email.view_order_text", "URL", m.OrderURL), "", m.L.T("email.signature"), "", m.L.T("email.footer"))
 	return b.String()
+}
+
+func textShipTo(w func(...string), m Message) {
+	if len(m.ShipTo) == 0 {
+		return
+	}
+	w("", m.L.T("email.shipping_to")+":")
+	for _, l := range m.ShipTo {
+		w("  " + l)
+	}
 }
