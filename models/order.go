@@ -112,6 +112,10 @@ type Order struct {
 	Carrier           string
 	TrackingNumber    string
 	ShippedAt         *time.Time
+
+	// RedemptionReserved: the order holds one of its discount code's redemptions until it is paid or canceled
+	// (discount_redemption.go).
+	RedemptionReserved bool
 }
 
 // OrderItem is a line of an order: the product's name and price as they were when the order was made.
