@@ -30,7 +30,7 @@ func TestSecurityDeclineCodesThatHelpCardTestersNeverReachTheBrowser(t *testing.
 					t.Errorf("the confirm answer holds %q: %s", leak, res.Body)
 				}
 			}
-			page := c.Get("/orders/" + r.OrderNumber).Expect(t, http.StatusOK).Body
+			page := c.Get("/orders/"+r.OrderNumber).Expect(t, http.StatusOK).Body
 			if strings.Contains(page, code) || !strings.Contains(page, "Your card was declined.") {
 				t.Errorf("the shopper's order page tells %s", code)
 			}
@@ -38,7 +38,7 @@ func TestSecurityDeclineCodesThatHelpCardTestersNeverReachTheBrowser(t *testing.
 			if o.LastDeclineCode == nil || *o.LastDeclineCode != code {
 				t.Fatalf("the order keeps decline code %v", o.LastDeclineCode)
 			}
-			if admin := adm.Get("/admin/orders/" + o.ID).Expect(t, http.StatusOK).Body; !strings.Contains(admin, "decline code "+code) {
+			if admin := adm.Get("/admin/orders/"+o.ID).Expect(t, http.StatusOK).Body; !strings.Contains(admin, "decline code "+code) {
 				t.Errorf("the admin's order page does not show %s", code)
 			}
 			if !strings.Contains(s.Logs.String(), `"decline_code":"`+code+`"`) {

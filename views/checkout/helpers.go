@@ -82,8 +82,12 @@ func StatusHelp(o models.Order) string {
 	return ""
 }
 
-// MaskEmail hides most of an email address: jenny.rosen@example.com → j•••@example.com.
+// MaskEmail hides most of an email address: jenny.rosen@example.com → j•••@example.com ("your email address"
+// when the page may not show it).
 func MaskEmail(email string) string {
+	if email == "" {
+		return "your email address"
+	}
 	at := strings.LastIndex(email, "@")
 	if at < 1 {
 		return "•••"
