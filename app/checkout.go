@@ -187,6 +187,7 @@ func (a *App) confirmCheckout(c echo.Context) error {
 
 // completeCheckout is the return_url: it settles the order from Stripe and shows its page.
 func (a *App) completeCheckout(c echo.Context) error {
+	noStore(c)
 	ctx := c.Request().Context()
 	piID := c.QueryParam("payment_intent")
 	if !strings.HasPrefix(piID, "pi_") || len(piID) > 255 {
@@ -217,6 +218,7 @@ func (a *App) ownsOrder(c echo.Context, o models.Order) bool {
 
 // showOrder is the order status page; the number is unguessable, and the page refreshes while settling.
 func (a *App) showOrder(c echo.Context) error {
+	noStore(c)
 	o, err := models.OrderByNumber(c.Request().Context(), a.db.DB, c.Param("number"))
 	if errors.Is(err, models.ErrNotFound) {
 		return echo.NewHTTPError(http.StatusNotFound, "We couldn't find that order. Check the link in your receipt.")
@@ -224,6 +226,7 @@ func (a *App) showOrder(c echo.Context) error {
 	if err != nil {
 		return fmt.Errorf("load order: %w", err)
 	}
+	o = a.orderForViewer(c, o)
 	p := a.page(c, "Order "+o.Number)
 	if o.Open() && o.Status != models.StatusPaymentFailed {
 		p.Refresh = 3

@@ -321,7 +321,7 @@ func TestEmailWithoutSMTPStaysInTheOutboxForTheAdmin(t *testing.T) {
 func TestShipRefusesUnpaidOrdersAndChecksTheForm(t *testing.T) {
 	s := newMailServer(t, nil)
 	unpaid := seedOrders(t, s, time.Now(), 1, func(_ int, o *models.Order) { o.Status = models.StatusPending })[0]
-	paid := placeOrder(t, s)
+	paid, buyer := placeOrderAndBuyer(t, s)
 	admin := signedInAdmin(t, s)
 	admin.Get("/admin/orders/" + unpaid.ID)
 	ship := url.Values{"carrier": {"FedEx"}, "tracking_number": {"794698570890"}}
@@ -385,7 +385,7 @@ func TestShipRefusesUnpaidOrdersAndChecksTheForm(t *testing.T) {
 	}
 
 	// The shopper's order page shows the parcel with a link to FedEx.
-	shopperPage := s.Client(t).Get("/orders/"+o.Number).Expect(t, http.StatusOK).Body
+	shopperPage := buyer.Get("/orders/"+o.Number).Expect(t, http.StatusOK).Body
 	if !strings.Contains(shopperPage, `data-testid="shipment"`) || !strings.Contains(shopperPage, "https://www.fedex.com/fedextrack/?trknbr=794698570890") {
 		t.Errorf("order page lacks the shipment")
 	}

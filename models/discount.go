@@ -32,6 +32,9 @@ type Discount struct {
 	Active         bool
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
+
+	// RedemptionsReserved counts the redemptions held by unpaid orders (see ReserveRedemption).
+	RedemptionsReserved int
 }
 
 // BeforeCreate gives a new discount its id and stores the code upper-case.

@@ -116,6 +116,10 @@ type Order struct {
 	// Locale is the language the shopper bought in ("en", "de", "fr", "id"), set at checkout; the order's
 	// emails go out in it. An order created without one is English (the column's default).
 	Locale string `gorm:"default:en"`
+
+	// RedemptionReserved: the order holds one of its discount code's redemptions until it is paid or canceled
+	// (discount_redemption.go).
+	RedemptionReserved bool
 }
 
 // OrderItem is a line of an order: the product's name and price as they were when the order was made.

@@ -137,13 +137,13 @@ func StuckOrders(ctx context.Context, db *gorm.DB, before time.Time, limit int) 
 	return os, nil
 }
 
-// AbandonedOrders lists up to limit unpaid orders with no attempt under way that still hold stock and have not
-// changed since before, oldest change first.
+// AbandonedOrders lists up to limit unpaid orders with no attempt under way that still hold stock (or a discount
+// redemption) and have not changed since before, oldest change first.
 func AbandonedOrders(ctx context.Context, db *gorm.DB, before time.Time, limit int) ([]Order, error) {
 	var os []Order
 	err := db.WithContext(ctx).
-		Where("status IN ? AND stock_state = ? AND attempt_state = ? AND updated_at < ?",
-			RetryableStatuses, StockReserved, AttemptIdle, before).
+		Where("status IN ? AND (stock_state = ? OR redemption_reserved = ?) AND attempt_state = ? AND updated_at < ?",
+			RetryableStatuses, StockReserved, true, AttemptIdle, before).
 		Order("updated_at").Limit(limit).Find(&os).Error
 	if err != nil {
 		return nil, fmt.Errorf("find abandoned orders: %w", err)

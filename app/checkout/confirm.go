@@ -126,7 +126,11 @@ func (s *Service) prepare(ctx context.Context, in Input) (models.Order, int64, e
 		if o.ID == "" {
 			o = models.Order{CartID: &in.CartID, Currency: s.Currency}
 		}
+		held := o.DiscountCode
 		fillOrder(&o, in, q)
+		if err := holdRedemption(ctx, tx, &o, held); err != nil {
+			return err
+		}
 		if err := s.saveOrder(ctx, tx, &o, cart); err != nil {
 			return err
 		}

@@ -51,6 +51,9 @@ func paymentError(f *payments.Failure, orderNumber string) *apperr.Error {
 		if f.Stripe != nil {
 			e.Code, e.DeclineCode = string(f.Stripe.Code), string(f.Stripe.DeclineCode)
 		}
+		if f.HidesDeclineReason() {
+			e.DeclineCode = "" // the log and the order keep it
+		}
 		e.Extra = map[string]any{"order_number": orderNumber}
 	case payments.OutcomeBusy:
 		e.Kind, e.Code = apperr.Busy, "busy"

@@ -83,6 +83,11 @@ func Apply(ctx context.Context, db *gorm.DB, orderID string, ch Change) (models.
 			}
 			updates["stock_state"] = models.StockReleased
 		}
+		if moved && after.Status == models.StatusCanceled {
+			if err := giveBackRedemption(ctx, tx, o, updates); err != nil {
+				return err
+			}
+		}
 		if moved {
 			if err := queueEmails(ctx, tx, o, before, after); err != nil {
 				return err
@@ -136,13 +141,7 @@ func onPaid(ctx context.Context, tx *gorm.DB, o *models.Order, updates map[strin
 			return fmt.Errorf("clear cart discount: %w", err)
 		}
 	}
-	if o.DiscountCode != nil && !o.Redeemed {
-		if err := models.RedeemDiscount(ctx, tx, *o.DiscountCode); err != nil {
-			return fmt.Errorf("count redemption: %w", err)
-		}
-		updates["redeemed"] = true
-	}
-	return nil
+	return countRedemption(ctx, tx, *o, updates)
 }
 
 func (ch Change) detail() string {

@@ -54,6 +54,9 @@ func (e *DiscountError) Error() string { return e.Message }
 // ErrUnknownCode is the answer for codes that do not exist or were deactivated.
 var ErrUnknownCode = &DiscountError{"unknown", "That code isn't valid. Check the spelling and try again."}
 
+// ErrUsedUp is the answer for a code whose max_redemptions are all taken.
+var ErrUsedUp = &DiscountError{"used_up", "That code has been used up."}
+
 // CheckDiscount tells whether a discount may be used on a subtotal at a time.
 func CheckDiscount(d models.Discount, subtotal int64, now time.Time, currency string) error {
 	switch {
@@ -64,7 +67,7 @@ func CheckDiscount(d models.Discount, subtotal int64, now time.Time, currency st
 	case d.EndsAt != nil && !now.Before(*d.EndsAt):
 		return &DiscountError{"expired", "That code has expired."}
 	case d.MaxRedemptions != nil && d.Redemptions >= *d.MaxRedemptions:
-		return &DiscountError{"used_up", "That code has been used up."}
+		return ErrUsedUp
 	case subtotal < d.MinSubtotal:
 		return &DiscountError{"below_minimum", fmt.Sprintf("That code needs a subtotal of at least %s.",
 			models.FormatMoney(d.MinSubtotal, currency))}

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/stripe/stripe-go/v82"
+
+	"github.com/storefront/storefront/models"
 )
 
 // Outcome is what a failed Stripe call means for the shop: what the shopper sees, whether the order changes,
@@ -35,14 +37,15 @@ type Failure struct {
 func (f *Failure) Error() string { return string(f.Outcome) + ": " + f.Err.Error() }
 func (f *Failure) Unwrap() error { return f.Err }
 
-// ShopperMessage is what the shopper may read: Stripe's own message for card errors, ours otherwise.
+// ShopperMessage is what the shopper may read: Stripe's own message for card errors (only "Your card was
+// declined." when the decline code would help a card tester), ours otherwise.
 func (f *Failure) ShopperMessage() string {
 	switch f.Outcome {
 	case OutcomeCard:
-		if f.Stripe != nil && f.Stripe.Msg != "" {
+		if f.Stripe != nil && f.Stripe.Msg != "" && !f.HidesDeclineReason() {
 			return f.Stripe.Msg
 		}
-		return "Your card was declined."
+		return models.DeclinedMessage
 	case OutcomeBusy:
 		return "We're busy right now. Please try again in a moment."
 	case OutcomeUnknown:
@@ -53,6 +56,12 @@ func (f *Failure) ShopperMessage() string {
 		}
 	}
 	return "We couldn't process your payment. Please try again or use another payment method."
+}
+
+// HidesDeclineReason reports whether the failure is a decline whose code must not reach the shopper (it is
+// still logged and kept on the order for the admin).
+func (f *Failure) HidesDeclineReason() bool {
+	return f.Stripe != nil && models.HidesDeclineReason(string(f.Stripe.DeclineCode))
 }
 
 // Classify maps any error of a Stripe call to its outcome; nil stays nil.

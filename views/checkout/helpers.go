@@ -70,8 +70,8 @@ func StatusHelp(o models.Order) string {
 	case models.StatusRequiresAction:
 		return "Complete the authentication your bank asked for. This page updates by itself."
 	case models.StatusPaymentFailed:
-		if o.LastErrorMessage != nil && *o.LastErrorMessage != "" {
-			return *o.LastErrorMessage + " Nothing was charged."
+		if msg := o.ShopperErrorMessage(); msg != "" {
+			return msg + " Nothing was charged."
 		}
 		return "Nothing was charged. You can try again with another card."
 	case models.StatusPartiallyRefunded, models.StatusRefunded:
@@ -82,8 +82,12 @@ func StatusHelp(o models.Order) string {
 	return ""
 }
 
-// MaskEmail hides most of an email address: jenny.rosen@example.com → j•••@example.com.
+// MaskEmail hides most of an email address: jenny.rosen@example.com → j•••@example.com ("your email address"
+// when the page may not show it).
 func MaskEmail(email string) string {
+	if email == "" {
+		return "your email address"
+	}
 	at := strings.LastIndex(email, "@")
 	if at < 1 {
 		return "•••"
