@@ -65,6 +65,9 @@ func (s *Sim) emit(c *call, typ string, obj any) {
 		return
 	}
 	s.st.events.put(ev.ID, ev)
+	if pi, ok := obj.(*paymentIntent); ok {
+		s.indexPI(s.st.paymentIntents.get(pi.ID))
+	}
 	for _, u := range urls {
 		s.hooks.enqueue(ev.ID, typ, u, payload)
 	}

@@ -11,14 +11,14 @@ import (
 
 // Fault kinds for Faults.FailKind.
 const (
-	FaultAPIError    = "api_error"    // 500 api_error, nothing done; stored under the idempotency key
+	FaultAPIError = "api_error" // 500 api_error, nothing done; stored under the idempotency key
 	// FaultAPIErrorAfter runs the request (objects made, cards charged,
 	// webhooks sent) and then answers 500, stored under the idempotency key.
 	FaultAPIErrorAfter = "api_error_after"
-	FaultRateLimit   = "rate_limit"   // 429 rate_limit, nothing done
-	FaultLockTimeout = "lock_timeout" // 429 lock_timeout, nothing done
-	FaultDisconnect  = "disconnect"   // request done, connection closed without an answer
-	FaultTimeout     = "timeout"      // request done, answer held back longer than clients wait
+	FaultRateLimit     = "rate_limit"   // 429 rate_limit, nothing done
+	FaultLockTimeout   = "lock_timeout" // 429 lock_timeout, nothing done
+	FaultDisconnect    = "disconnect"   // request done, connection closed without an answer
+	FaultTimeout       = "timeout"      // request done, answer held back longer than clients wait
 )
 
 // timeoutFaultSleep bounds how long a "timeout" fault holds the answer.
@@ -60,7 +60,7 @@ type Faults struct {
 
 // Defaults of the knobs whose zero value means "as Stripe".
 const (
-	DefaultSearchLag       = 3 * time.Second        // Stripe: searchable in under a minute
+	DefaultSearchLag       = 3 * time.Second         // Stripe: searchable in under a minute
 	DefaultProcessingDelay = 1500 * time.Millisecond // SEPA Debit and pending refunds settle later
 )
 
@@ -128,9 +128,9 @@ func (f *Faults) UnmarshalJSON(b []byte) error {
 		FailRate: j.FailRate, Seed: j.Seed, WebhookDelay: time.Duration(j.WebhookDelayMS) * time.Millisecond,
 		WebhookDuplicateRate: j.WebhookDuplicateRate, WebhookDropRate: j.WebhookDropRate,
 		WebhookReorder: j.WebhookReorder, SearchLag: time.Duration(j.SearchLagMS) * time.Millisecond,
-		ClockSkew: time.Duration(j.ClockSkewMS) * time.Millisecond,
+		ClockSkew:       time.Duration(j.ClockSkewMS) * time.Millisecond,
 		ProcessingDelay: time.Duration(j.ProcessingDelayMS) * time.Millisecond,
-		CardProcessing: j.CardProcessing, RefundOutcome: j.RefundOutcome, EventAPIVersion: j.EventAPIVersion,
+		CardProcessing:  j.CardProcessing, RefundOutcome: j.RefundOutcome, EventAPIVersion: j.EventAPIVersion,
 	}
 	return nil
 }

@@ -195,6 +195,7 @@ func (s *Sim) updatePaymentIntent(c *call) (any, error) {
 	}
 	pi.Amount, pi.Currency = amount, cur
 	pi.Metadata = mergeMetadata(pi.Metadata, p.get("metadata"))
+	s.indexPI(pi)
 	return s.renderPI(pi, c.expand), nil
 }
 

@@ -54,6 +54,7 @@ type paymentIntent struct {
 	latestChargeID  string
 	paymentMethodID string
 	returnURL       string
+	searchIndex     []piSnapshot // what search sees, by the time each write was made
 }
 
 type automaticPaymentMethods struct {
