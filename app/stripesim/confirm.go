@@ -95,7 +95,7 @@ func (s *Sim) confirm(c *call, pi *paymentIntent, p *pnode) error {
 // return_url where redirects are allowed.
 func (s *Sim) checkConfirm(pi *paymentIntent, p *pnode) (*confirmationToken, string, error) {
 	if !confirmable(pi.Status) {
-		return nil, "", stateError(pi)
+		return nil, "", s.stateError(pi)
 	}
 	tokID := p.str("confirmation_token")
 	if tokID != "" && p.str("payment_method") != "" {

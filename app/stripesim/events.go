@@ -49,8 +49,14 @@ func (s *Sim) emit(c *call, typ string, obj any) {
 		s.log.Error("stripe simulator could not encode event object", "type", typ, "err", err)
 		return
 	}
+	// An event keeps the API version it was created with (the account's
+	// at that time), however it is fetched later.
+	version := s.currentFaults().EventAPIVersion
+	if version == "" {
+		version = stripe.APIVersion
+	}
 	ev := &event{
-		ID: newID("evt"), Object: "event", APIVersion: stripe.APIVersion, Created: s.now().Unix(),
+		ID: newID("evt"), Object: "event", APIVersion: version, Created: s.now().Unix(),
 		Data: eventData{Object: snap}, Type: typ,
 	}
 	if c != nil {

@@ -218,9 +218,12 @@ func confirmable(status string) bool {
 	return status == piRequiresPaymentMethod || status == piRequiresConfirmation || status == piRequiresAction
 }
 
-// stateError is the 400 for confirming a PaymentIntent in a final state.
-func stateError(pi *paymentIntent) error {
-	return unexpectedState("payment_intent_unexpected_state",
+// stateError is the 400 for confirming a PaymentIntent in a final state;
+// like Stripe's, its error carries the PaymentIntent as it is now.
+func (s *Sim) stateError(pi *paymentIntent) error {
+	e := unexpectedState("payment_intent_unexpected_state",
 		"You cannot confirm this PaymentIntent because it has a status of %s. Only a PaymentIntent with one of the following statuses may be confirmed: requires_confirmation, requires_action, requires_payment_method.",
 		pi.Status)
+	e.body.PaymentIntent = s.piJSON(pi)
+	return e
 }
