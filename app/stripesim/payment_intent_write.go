@@ -5,17 +5,49 @@ import "strings"
 // currencies the simulator accepts (lowercase ISO codes Stripe supports).
 func supportedCurrency(cur string) bool {
 	const list = " usd eur gbp cad aud nzd chf sek nok dkk pln czk huf ron bgn isk jpy krw sgd hkd twd " +
-		"mxn brl clp cop pen inr idr myr php thb vnd ils aed sar qar zar try cny egp ngn kes "
+		"mxn brl clp cop pen inr idr myr php thb vnd ils aed sar qar zar try cny egp ngn kes " +
+		"bhd jod kwd omr tnd bif djf gnf kmf mga pyg rwf ugx vuv xaf xof xpf "
 	return len(cur) == 3 && strings.Contains(list, " "+cur+" ")
 }
 
-// checkAmount applies Stripe's minimum and maximum charge amounts.
+// zeroDecimal lists Stripe's zero-decimal currencies: amounts are whole units.
+var zeroDecimal = map[string]bool{"bif": true, "clp": true, "djf": true, "gnf": true, "jpy": true, "kmf": true,
+	"krw": true, "mga": true, "pyg": true, "rwf": true, "ugx": true, "vnd": true, "vuv": true, "xaf": true,
+	"xof": true, "xpf": true}
+
+// threeDecimal lists Stripe's three-decimal currencies: the last digit of an
+// amount must be 0.
+var threeDecimal = map[string]bool{"bhd": true, "jod": true, "kwd": true, "omr": true, "tnd": true}
+
+// minimumCharge is Stripe's table of minimum charge amounts in minor units;
+// other currencies need about USD 0.50, approximated here.
+var minimumCharge = map[string]int64{
+	"usd": 50, "aed": 200, "aud": 50, "bgn": 100, "brl": 50, "cad": 50, "chf": 50, "czk": 1500, "dkk": 250,
+	"eur": 50, "gbp": 30, "hkd": 400, "huf": 17500, "inr": 50, "jpy": 50, "mxn": 1000, "myr": 200, "nok": 300,
+	"nzd": 50, "pln": 200, "ron": 200, "sek": 300, "sgd": 50, "thb": 1000,
+	"krw": 700, "vnd": 13000, "clp": 500, "xaf": 300, "xof": 300, "ugx": 2000,
+	"bhd": 200, "jod": 400, "kwd": 200, "omr": 200, "tnd": 1600,
+}
+
+// checkAmount applies Stripe's per-currency minimum and maximum charge
+// amounts and the three-decimal rounding rule, with Stripe's error codes.
 func checkAmount(amount int64, currency string) error {
-	if amount < 50 {
-		return invalidRequest("amount_too_small", "amount", "Amount must be at least 50 %s", strings.ToUpper(currency))
+	min, ok := minimumCharge[currency]
+	if !ok {
+		min = 50
+	}
+	if amount < min {
+		return invalidRequest("amount_too_small", "amount", "Amount must be at least %s %s",
+			money(min, currency), currency)
 	}
 	if amount > 99999999 {
-		return invalidRequest("amount_too_large", "amount", "Amount must be no more than 99999999 %s", strings.ToUpper(currency))
+		return invalidRequest("amount_too_large", "amount", "Amount must be no more than %s %s",
+			money(99999999, currency), currency)
+	}
+	if threeDecimal[currency] && amount%10 != 0 {
+		return invalidRequest("invalid_amount", "amount",
+			"Invalid amount: %d. Amounts in %s must be divisible by 10 (the last digit must be 0).",
+			amount, strings.ToUpper(currency))
 	}
 	return nil
 }

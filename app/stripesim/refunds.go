@@ -1,6 +1,9 @@
 package stripesim
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // refund is Stripe's refund object.
 type refund struct {
@@ -113,13 +116,23 @@ func (s *Sim) createRefund(c *call) (any, error) {
 	return s.renderRefund(r, c.expand), nil
 }
 
-// money writes an amount like Stripe's messages do ("$10.00").
+// money writes an amount like Stripe's messages do ("$0.50", "¥50",
+// "2.000 BHD"), in the currency's own number of decimals.
 func money(amount int64, currency string) string {
-	sym := map[string]string{"usd": "$", "eur": "€", "gbp": "£"}[currency]
-	if sym == "" {
-		return fmt.Sprintf("%d.%02d %s", amount/100, amount%100, currency)
+	var n string
+	switch {
+	case zeroDecimal[currency]:
+		n = fmt.Sprintf("%d", amount)
+	case threeDecimal[currency]:
+		n = fmt.Sprintf("%d.%03d", amount/1000, amount%1000)
+	default:
+		n = fmt.Sprintf("%d.%02d", amount/100, amount%100)
 	}
-	return fmt.Sprintf("%s%d.%02d", sym, amount/100, amount%100)
+	sym := map[string]string{"usd": "$", "eur": "€", "gbp": "£", "jpy": "¥"}[currency]
+	if sym == "" {
+		return n + " " + strings.ToUpper(currency)
+	}
+	return sym + n
 }
 
 // retrieveRefund serves GET /v1/refunds/:id.
