@@ -133,6 +133,9 @@ func (s *Sim) newCharge(pi *paymentIntent, pm *paymentMethod, b cardBehavior, th
 		ch.ReceiptURL = nstr("https://pay.stripe.com/receipts/simulated/" + ch.ID)
 		ch.Outcome = chargeOutcome{NetworkStatus: "approved_by_network", RiskLevel: "normal", RiskScore: 20,
 			SellerMessage: "Payment complete.", Type: "authorized"}
+		if b.riskLevel != "" {
+			ch.Outcome.RiskLevel, ch.Outcome.RiskScore = b.riskLevel, 70
+		}
 	}
 	s.st.charges.put(ch.ID, ch)
 	return ch

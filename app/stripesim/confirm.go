@@ -85,9 +85,55 @@ func (s *Sim) confirm(c *call, pi *paymentIntent, p *pnode) error {
 		return nil
 	case outcomeDecline:
 		return s.declinePI(c, pi, pm, b)
+	case outcomeProcessing:
+		s.processPI(c, pi, pm, b)
+		return nil
+	}
+	if s.currentFaults().CardProcessing {
+		s.processPI(c, pi, pm, b)
+		return nil
 	}
 	s.succeedPI(c, pi, pm, b, false)
 	return nil
+}
+
+// processPI leaves pi processing with a pending charge, as delayed-
+// notification payments do, and settles it after ProcessingDelay: failed
+// when b carries a decline code, else succeeded, with the webhooks of each.
+func (s *Sim) processPI(c *call, pi *paymentIntent, pm *paymentMethod, b cardBehavior) {
+	ch := s.newCharge(pi, pm, cardBehavior{kind: outcomeSucceed}, false)
+	ch.Status, ch.Paid, ch.Captured, ch.AmountCaptured, ch.BalanceTransaction = "pending", false, false, 0, nil
+	ch.Outcome.SellerMessage, ch.Outcome.NetworkStatus = "Payment pending.", "approved_by_network"
+	pi.Status = piProcessing
+	pi.latestChargeID = ch.ID
+	s.emit(c, "charge.pending", s.renderCharge(ch, nil))
+	s.emit(c, "payment_intent.processing", s.renderPI(pi, nil))
+	piID, chID := pi.ID, ch.ID
+	s.after(s.currentFaults().processingDelay(), func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		pi, ch := s.st.paymentIntents.get(piID), s.st.charges.get(chID)
+		if pi == nil || ch == nil || pi.Status != piProcessing {
+			return
+		}
+		pm := s.st.paymentMethods.get(pi.paymentMethodID)
+		if b.code != "" {
+			ch.Status, ch.FailureCode, ch.FailureMessage = "failed", nstr(b.code), nstr(b.message)
+			ch.Outcome = chargeOutcome{NetworkStatus: "declined_by_network", Reason: nstr(b.declineCode),
+				RiskLevel: "normal", RiskScore: 30, Type: "issuer_declined",
+				SellerMessage: "The bank returned the decline code `" + b.declineCode + "`."}
+			lpe := errorBody{Type: typeCard, Code: b.code, DeclineCode: b.declineCode, Message: b.message,
+				DocURL: docURL(b.code), Charge: ch.ID, PaymentMethod: pm}
+			pi.Status, pi.LastPaymentError, pi.paymentMethodID = piRequiresPaymentMethod, &lpe, ""
+			s.emit(nil, "charge.failed", s.renderCharge(ch, nil))
+			s.emit(nil, "payment_intent.payment_failed", s.renderPI(pi, nil))
+			return
+		}
+		ch.Status, ch.Paid, ch.Captured, ch.AmountCaptured = "succeeded", true, true, ch.Amount
+		ch.BalanceTransaction = nstr(newID("txn"))
+		ch.Outcome.SellerMessage = "Payment complete."
+		s.completePI(nil, pi, pm, ch, b)
+	})
 }
 
 // checkConfirm refuses a confirmation before anything changes: a final
@@ -146,12 +192,16 @@ func (s *Sim) declinePI(c *call, pi *paymentIntent, pm *paymentMethod, b cardBeh
 // succeedPI charges the card, attaches it to the customer when asked to
 // save it, and schedules the dispute of Stripe's dispute test card.
 func (s *Sim) succeedPI(c *call, pi *paymentIntent, pm *paymentMethod, b cardBehavior, threeDS bool) {
-	ch := s.newCharge(pi, pm, b, threeDS)
+	s.completePI(c, pi, pm, s.newCharge(pi, pm, b, threeDS), b)
+}
+
+// completePI marks pi succeeded with its successful charge ch.
+func (s *Sim) completePI(c *call, pi *paymentIntent, pm *paymentMethod, ch *charge, b cardBehavior) {
 	pi.Status = piSucceeded
 	pi.AmountReceived = pi.Amount
 	pi.latestChargeID = ch.ID
 	pi.LastPaymentError, pi.NextAction = nil, nil
-	if pi.customerID != "" && pi.SetupFutureUsage != nil && pm.Customer == nil {
+	if pm != nil && pi.customerID != "" && pi.SetupFutureUsage != nil && pm.Customer == nil {
 		cus := pi.customerID
 		pm.Customer = &cus
 		s.emit(c, "payment_method.attached", pm)
@@ -194,7 +244,14 @@ func (s *Sim) authenticatePaymentIntent(c *call) (any, error) {
 		return nil, apiFailure("PaymentIntent has no payment method")
 	}
 	if c.p.str("outcome") == "complete" {
-		s.succeedPI(c, pi, pm, behaviorFor(pm.number), true)
+		b := behaviorFor(pm.number)
+		if b.afterAuth != nil {
+			// Authenticated, then declined by the issuer: the PaymentIntent
+			// answers with the decline in last_payment_error.
+			_ = s.declinePI(c, pi, pm, *b.afterAuth)
+			return s.publishablePI(pi), nil
+		}
+		s.succeedPI(c, pi, pm, b, true)
 		return s.publishablePI(pi), nil
 	}
 	pi.Status = piRequiresPaymentMethod
