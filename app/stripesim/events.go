@@ -37,6 +37,7 @@ func handledEvents() []string {
 		"payment_intent.succeeded", "payment_intent.processing", "payment_intent.requires_action",
 		"payment_intent.payment_failed", "payment_intent.canceled", "charge.refunded",
 		"charge.dispute.created", "charge.dispute.closed",
+		"refund.created", "refund.updated", "refund.failed", "charge.refund.updated",
 	}
 }
 

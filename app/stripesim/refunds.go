@@ -22,6 +22,10 @@ type refund struct {
 	SourceTransferRev  *string           `json:"source_transfer_reversal"`
 	Status             string            `json:"status"`
 	TransferReversal   *string           `json:"transfer_reversal"`
+	// Set only when the refund failed or is pending.
+	FailureBalanceTransaction *string `json:"failure_balance_transaction,omitempty"`
+	FailureReason             *string `json:"failure_reason,omitempty"`
+	PendingReason             *string `json:"pending_reason,omitempty"`
 
 	chargeID string
 	piID     string
@@ -108,12 +112,54 @@ func (s *Sim) createRefund(c *call) (any, error) {
 			"reference": randomString(12), "reference_status": "available", "reference_type": "acquirer_reference_number",
 			"type": "refund"}},
 	}
+	outcome := s.currentFaults().RefundOutcome
+	if pm := s.st.paymentMethods.get(deref(ch.PaymentMethod)); outcome == "" && pm != nil {
+		outcome = behaviorFor(pm.number).refund
+	}
+	if outcome == "pending" {
+		r.Status, r.PendingReason = "pending", nstr("processing")
+	}
 	s.st.refunds.put(r.ID, r)
 	ch.AmountRefunded += amount
 	ch.Refunded = ch.AmountRefunded == ch.AmountCaptured
 	s.emit(c, "refund.created", s.renderRefund(r, nil))
 	s.emit(c, "charge.refunded", s.renderCharge(ch, nil))
+	if outcome != "" {
+		s.settleRefundLater(r.ID, outcome == "fail")
+	}
 	return s.renderRefund(r, c.expand), nil
+}
+
+// settleRefundLater moves a refund on after ProcessingDelay, as Stripe's
+// asynchronous refunds do: a pending refund succeeds; a failing one turns
+// failed with failure_reason, and its amount returns to the charge.
+func (s *Sim) settleRefundLater(id string, fail bool) {
+	s.after(s.currentFaults().processingDelay(), func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		r := s.st.refunds.get(id)
+		if r == nil || r.Status == "failed" || r.Status == "canceled" {
+			return
+		}
+		ch := s.st.charges.get(r.chargeID)
+		r.PendingReason = nil
+		if !fail {
+			r.Status = "succeeded"
+			s.emit(nil, "refund.updated", s.renderRefund(r, nil))
+			s.emit(nil, "charge.refund.updated", s.renderRefund(r, nil))
+			return
+		}
+		r.Status = "failed"
+		r.FailureReason = nstr("expired_or_canceled_card")
+		r.FailureBalanceTransaction = nstr(newID("txn"))
+		if ch != nil {
+			ch.AmountRefunded -= r.Amount
+			ch.Refunded = ch.AmountRefunded == ch.AmountCaptured
+		}
+		s.emit(nil, "refund.failed", s.renderRefund(r, nil))
+		s.emit(nil, "refund.updated", s.renderRefund(r, nil))
+		s.emit(nil, "charge.refund.updated", s.renderRefund(r, nil))
+	})
 }
 
 // money writes an amount like Stripe's messages do ("$0.50", "¥50",
