@@ -25,6 +25,9 @@ func (s *Sim) confirm(c *call, pi *paymentIntent, p *pnode) error {
 		if pm == nil {
 			return notFound("PaymentMethod", "confirmation_token", tok.savedPM)
 		}
+	case tok != nil && tok.bank.typ != "":
+		prev := tok.PaymentMethodPreview
+		pm = s.createBankPaymentMethod(tok.bank, prev.BillingDetails, prev.AllowRedisplay, tok.metadata)
 	case tok != nil:
 		prev := tok.PaymentMethodPreview
 		pm = s.createPaymentMethod(tok.card, prev.BillingDetails, prev.AllowRedisplay, tok.metadata)
@@ -46,6 +49,14 @@ func (s *Sim) confirm(c *call, pi *paymentIntent, p *pnode) error {
 			"The provided PaymentMethod was previously attached to a Customer (%s). To use it, the PaymentIntent must have that customer set.", *pm.Customer)
 	}
 
+	if err := checkMethodType(pi, pm.Type); err != nil {
+		return err
+	}
+	if tok != nil && tok.elementsCurrency != "" && tok.elementsCurrency != pi.Currency {
+		return invalidRequest("", "confirmation_token",
+			"The currency of this PaymentIntent (%s) does not match the currency (%s) of the Elements used to create the ConfirmationToken. Create the PaymentIntent with the currency Elements was given, or update Elements with elements.update({currency}).",
+			pi.Currency, tok.elementsCurrency)
+	}
 	if tok != nil {
 		tok.PaymentIntent = &pi.ID
 		if tok.Shipping != nil {
@@ -68,6 +79,13 @@ func (s *Sim) confirm(c *call, pi *paymentIntent, p *pnode) error {
 	pi.paymentMethodID = pm.ID
 	pi.LastPaymentError, pi.NextAction = nil, nil
 
+	switch pm.Type {
+	case "ideal":
+		return s.redirectPI(c, pi)
+	case "sepa_debit":
+		s.processPI(c, pi, pm, ibanBehavior(pm.iban))
+		return nil
+	}
 	b := behaviorFor(pm.number)
 	if b.kind == outcomeRequiresAction && p.boolAt("error_on_requires_action") {
 		b = cardBehavior{kind: outcomeDecline, code: "authentication_required", declineCode: "authentication_required",
@@ -94,6 +112,68 @@ func (s *Sim) confirm(c *call, pi *paymentIntent, p *pnode) error {
 		return nil
 	}
 	s.succeedPI(c, pi, pm, b, false)
+	return nil
+}
+
+// availableTypes are the payment method types pi accepts: those it was
+// created with, or under automatic payment methods card plus, for EUR, the
+// simulator's bank redirect (iDEAL, unless redirects are "never") and
+// delayed-notification method (SEPA Debit), as Stripe offers by currency.
+func availableTypes(pi *paymentIntent) []string {
+	if pi.AutomaticPaymentMethods == nil {
+		return pi.PaymentMethodTypes
+	}
+	types := []string{"card"}
+	if pi.Currency == "eur" {
+		if pi.AutomaticPaymentMethods.AllowRedirects != "never" {
+			types = append(types, "ideal")
+		}
+		types = append(types, "sepa_debit")
+	}
+	return types
+}
+
+// checkMethodType refuses a PaymentMethod pi does not accept, or one
+// whose currency rules forbid pi's currency (iDEAL and SEPA Debit: EUR).
+func checkMethodType(pi *paymentIntent, typ string) error {
+	if (typ == "ideal" || typ == "sepa_debit") && pi.Currency != "eur" {
+		return invalidRequest("payment_intent_invalid_parameter", "payment_method",
+			"The currency provided (%s) is invalid. Payments with %s support the following currencies: eur.", pi.Currency, typ)
+	}
+	for _, t := range availableTypes(pi) {
+		if t == typ {
+			return nil
+		}
+	}
+	return invalidRequest("payment_intent_invalid_parameter", "payment_method",
+		"The PaymentMethod provided (%s) is not allowed for this PaymentIntent. Allowed types: %v.", typ, availableTypes(pi))
+}
+
+// ibanBehavior is how Stripe's SEPA Debit test IBANs settle: the failing
+// ones end in …3202 / …3205 / …13001, everything else succeeds.
+func ibanBehavior(iban string) cardBehavior {
+	switch iban {
+	case "AT861904300235473202", "AT051904300235473205", "DE62370400440532013001":
+		return cardBehavior{kind: outcomeProcessing, code: "insufficient_funds", declineCode: "insufficient_funds",
+			message: "The customer's account has insufficient funds to cover this payment."}
+	}
+	return cardBehavior{kind: outcomeProcessing}
+}
+
+// redirectPI asks for the bank redirect of an iDEAL payment: the shopper
+// goes to the stand-in bank page (next_action.redirect_to_url) and comes
+// back to return_url with payment_intent, payment_intent_client_secret and
+// redirect_status.
+func (s *Sim) redirectPI(c *call, pi *paymentIntent) error {
+	if pi.returnURL == "" {
+		return invalidRequest("", "return_url", "A return_url must be specified because this Payment Intent is configured to use a redirect-based payment method.")
+	}
+	pi.Status = piRequiresAction
+	pi.NextAction = &nextAction{Type: "redirect_to_url", RedirectToURL: &redirectToURL{
+		URL:       s.cfg.BasePath + "/bank/" + pi.ID + "?client_secret=" + pi.ClientSecret,
+		ReturnURL: pi.returnURL,
+	}}
+	s.emit(c, "payment_intent.requires_action", s.renderPI(pi, nil))
 	return nil
 }
 

@@ -95,9 +95,13 @@ func (s *Sim) createPaymentIntent(c *call) (any, error) {
 	}
 	if types := p.list("payment_method_types"); len(types) > 0 {
 		for _, t := range types {
-			if t != "card" {
+			if t != "card" && t != "ideal" && t != "sepa_debit" {
 				return nil, invalidRequest("payment_intent_invalid_parameter", "payment_method_types",
-					"The payment method type %q is invalid. The simulator only supports \"card\".", t)
+					"The payment method type %q is invalid. The simulator supports \"card\", \"ideal\" and \"sepa_debit\".", t)
+			}
+			if t != "card" && cur != "eur" {
+				return nil, invalidRequest("payment_intent_invalid_parameter", "payment_method_types",
+					"The currency provided (%s) is invalid. Payments with %s support the following currencies: eur.", cur, t)
 			}
 		}
 		pi.PaymentMethodTypes = types
@@ -111,7 +115,7 @@ func (s *Sim) createPaymentIntent(c *call) (any, error) {
 			apm.AllowRedirects = ar
 		}
 		pi.AutomaticPaymentMethods = apm
-		pi.PaymentMethodTypes = []string{"card"}
+		pi.PaymentMethodTypes = availableTypes(pi)
 		pi.PaymentMethodConfigurationDetails = &pmcDetails{ID: "pmc_simulator"}
 	}
 	if err := s.applyPIFields(pi, p); err != nil {
@@ -226,6 +230,9 @@ func (s *Sim) updatePaymentIntent(c *call) (any, error) {
 		pi.Status, pi.NextAction = piRequiresConfirmation, nil
 	}
 	pi.Amount, pi.Currency = amount, cur
+	if pi.AutomaticPaymentMethods != nil {
+		pi.PaymentMethodTypes = availableTypes(pi)
+	}
 	pi.Metadata = mergeMetadata(pi.Metadata, p.get("metadata"))
 	s.indexPI(pi)
 	return s.renderPI(pi, c.expand), nil

@@ -46,6 +46,8 @@ func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveCSS(w, r)
 	case strings.HasPrefix(rel, "/__control/"):
 		s.serveControl(w, r, strings.TrimPrefix(rel, "/__control"))
+	case strings.HasPrefix(rel, "/bank/"):
+		s.serveBank(w, r, strings.TrimPrefix(rel, "/bank/"))
 	case strings.HasPrefix(rel, "/demo/"):
 		s.serveDemo(w, r, strings.TrimPrefix(rel, "/demo"))
 	case rel == "/v1" || strings.HasPrefix(rel, "/v1/"):
