@@ -12,20 +12,20 @@ const confirmationTokenTTL = 12 * time.Hour
 
 // confirmationToken is Stripe's confirmation_token object.
 type confirmationToken struct {
-	ID                   string    `json:"id"`
-	Object               string    `json:"object"`
-	Created              int64     `json:"created"`
-	ExpiresAt            int64     `json:"expires_at"`
-	Livemode             bool      `json:"livemode"`
-	MandateData          any       `json:"mandate_data"`
-	PaymentIntent        *string   `json:"payment_intent"`
-	PaymentMethodOptions any       `json:"payment_method_options"`
-	PaymentMethodPreview pmPreview `json:"payment_method_preview"`
-	ReturnURL            *string   `json:"return_url"`
-	SetupFutureUsage     *string   `json:"setup_future_usage"`
-	SetupIntent          *string   `json:"setup_intent"`
-	Shipping             *shipping `json:"shipping"`
-	UseStripeSDK         bool      `json:"use_stripe_sdk"`
+	ID                   string     `json:"id"`
+	Object               string     `json:"object"`
+	Created              int64      `json:"created"`
+	ExpiresAt            int64      `json:"expires_at"`
+	Livemode             bool       `json:"livemode"`
+	MandateData          any        `json:"mandate_data"`
+	PaymentIntent        *string    `json:"payment_intent"`
+	PaymentMethodOptions any        `json:"payment_method_options"`
+	PaymentMethodPreview pmPreview  `json:"payment_method_preview"`
+	ReturnURL            *string    `json:"return_url"`
+	SetupFutureUsage     *string    `json:"setup_future_usage"`
+	SetupIntent          *string    `json:"setup_intent"`
+	Shipping             *shipping  `json:"shipping"`
+	UseStripeSDK         bool       `json:"use_stripe_sdk"`
 	card                 cardData   // the card to create a PaymentMethod from
 	bank                 bankMethod // or the iDEAL / SEPA Debit details (bank.typ != "")
 	savedPM              string     // or the saved PaymentMethod it reuses
@@ -49,8 +49,8 @@ type pmPreview struct {
 func tokenSpec(browser bool) *spec {
 	pmData := map[string]*spec{
 		"type": pEnum("card", "ideal", "sepa_debit"), "billing_details": billingDetailsSpec(),
-		"ideal":      pObj(map[string]*spec{"bank": pStr()}),
-		"sepa_debit": pObj(map[string]*spec{"iban": pStr()}),
+		"ideal":           pObj(map[string]*spec{"bank": pStr()}),
+		"sepa_debit":      pObj(map[string]*spec{"iban": pStr()}),
 		"allow_redisplay": pEnum("always", "limited", "unspecified"), "metadata": pHash(),
 	}
 	fields := map[string]*spec{
