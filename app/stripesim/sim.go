@@ -82,8 +82,9 @@ func New(cfg Config) *Sim {
 		faults:  newFaultState(),
 		closing: ctx,
 		stop:    cancel,
-		now:     time.Now,
 	}
+	// The clock runs ClockSkew ahead of (or behind) the machine's.
+	s.now = func() time.Time { return time.Now().Add(s.currentFaults().ClockSkew) }
 	s.hooks = newWebhookQueue(s, cfg.WebhookURL)
 	s.table = s.routes()
 	return s
