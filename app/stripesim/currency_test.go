@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/stripe/stripe-go/v82"
+
+	"github.com/storefront/storefront/app/stripesim/stripemocktest"
 )
 
 // Stripe's minimum charge amounts per currency (USD 0.50, GBP 0.30, EUR 0.50,
@@ -77,7 +79,7 @@ func TestCurrencyMinimumsAndDecimals(t *testing.T) {
 // The request shapes of TestCurrencyMinimumsAndDecimals are Stripe's own:
 // stripe-mock (Stripe's OpenAPI spec) accepts them; only the amounts differ.
 func TestConformanceCurrencyRequests(t *testing.T) {
-	c := newClient(StartStripeMock(t), "sk_test_123", 0)
+	c := newClient(stripemocktest.Start(t), "sk_test_123", 0)
 	for _, cur := range []string{"usd", "jpy", "bhd", "hkd"} {
 		if _, err := c.V1PaymentIntents.Create(testCtx(t), &stripe.PaymentIntentCreateParams{
 			Amount: stripe.Int64(5000), Currency: stripe.String(cur)}); err != nil {
