@@ -123,7 +123,7 @@ func newWithDB(ctx context.Context, cfg Config, log *slog.Logger, db *models.DB)
 	a.checkout = &checkout.Service{
 		DB: db.DB, Pay: a.pay, Currency: cfg.Currency, BaseURL: cfg.BaseURL, Log: log,
 		Shipping:        orders.Shipping{Flat: cfg.ShippingFlat, FreeOver: cfg.FreeShippingOver},
-		InFlightTimeout: cfg.InFlightTimeout,
+		InFlightTimeout: cfg.InFlightTimeout, SearchCatchUp: cfg.SearchCatchUp, Now: cfg.Now,
 	}
 	a.refunds = &refunds.Service{DB: db.DB, Pay: a.pay, Log: log, StatusLabel: admin.StatusLabel}
 	a.webhookMetrics = webhooks.NewMetrics(a.metrics.reg)
@@ -131,7 +131,7 @@ func newWithDB(ctx context.Context, cfg Config, log *slog.Logger, db *models.DB)
 		&webhooks.Applier{DB: db.DB, Log: log.With("component", "webhooks")}, instanceID())
 	a.inbox = &webhooks.Inbox{DB: db.DB, Secret: cfg.StripeWebhookSecret, Log: log, Metrics: a.webhookMetrics, Wake: a.worker.Wake}
 	a.reconciler = &jobs.Reconciler{DB: db.DB, Checkout: a.checkout, Pay: a.pay, Inbox: a.inbox, Log: log.With("component", "reconciler"),
-		Lookback: 72 * time.Hour, StuckAfter: cfg.StuckAfter, AbandonAfter: cfg.AbandonAfter}
+		Lookback: 72 * time.Hour, StuckAfter: cfg.StuckAfter, AbandonAfter: cfg.AbandonAfter, Now: cfg.Now}
 	a.echo = a.newEcho()
 	a.startJobs()
 	return a, nil

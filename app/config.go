@@ -42,7 +42,8 @@ type Config struct {
 	AdminAPIToken        string
 	TrustedProxies       []*net.IPNet
 	ReconcileInterval    time.Duration
-	SMTPURL              string // smtp:// (STARTTLS) or smtps://; "" keeps emails in the outbox
+	AbandonAfter         time.Duration // stock of an unpaid order is released after this
+	SMTPURL              string        // smtp:// (STARTTLS) or smtps://; "" keeps emails in the outbox
 	MailFrom             string
 	AssetsDir            string // development: serve assets from this folder on disk, read at each request
 
@@ -59,8 +60,13 @@ type Config struct {
 	StripeTimeout time.Duration
 	// InFlightTimeout is how long a confirm may be under way before it counts as lost (not a setting).
 	InFlightTimeout time.Duration
-	// StuckAfter and AbandonAfter are the reconciler's thresholds (not settings).
-	StuckAfter, AbandonAfter time.Duration
+	// StuckAfter is how long an unfinished payment waits before the reconciler re-reads it (not a setting).
+	StuckAfter time.Duration
+	// SearchCatchUp is how long after an attempt whose outcome is unknown Stripe's search is trusted to show
+	// its PaymentIntent (Stripe: under a minute; not a setting).
+	SearchCatchUp time.Duration
+	// Now is the shop's clock (nil = the machine's; tests move it instead of sleeping).
+	Now func() time.Time
 	// DiscountPerMinute and ConfirmPerMinute limit discount attempts and payments per client (not settings).
 	DiscountPerMinute, ConfirmPerMinute float64
 }
@@ -156,6 +162,9 @@ func LoadConfig(lookup func(string) (string, bool)) (Config, error) {
 	if c.ReconcileInterval, err = time.ParseDuration(get("RECONCILE_INTERVAL", "5m")); err != nil || c.ReconcileInterval < time.Second {
 		return c, bad("RECONCILE_INTERVAL", "%q is not a duration of at least 1s; use e.g. 5m", get("RECONCILE_INTERVAL", ""))
 	}
+	if c.AbandonAfter, err = time.ParseDuration(get("ABANDON_AFTER", "30m")); err != nil || c.AbandonAfter < time.Minute {
+		return c, bad("ABANDON_AFTER", "%q is not a duration of at least 1m; use e.g. 30m", get("ABANDON_AFTER", ""))
+	}
 	if err := c.loadMail(get); err != nil {
 		return c, err
 	}
@@ -167,8 +176,8 @@ func LoadConfig(lookup func(string) (string, bool)) (Config, error) {
 	c.StripeTimeout = 30 * time.Second
 	c.InFlightTimeout = 2 * time.Minute
 	c.StuckAfter = 2 * time.Minute
+	c.SearchCatchUp = 75 * time.Second
 	c.DiscountPerMinute, c.ConfirmPerMinute = 30, 20
-	c.AbandonAfter = time.Hour
 	return c, nil
 }
 

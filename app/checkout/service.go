@@ -28,6 +28,8 @@ type Service struct {
 	Now      func() time.Time
 	// InFlightTimeout is how long a confirm may be under way before another request may treat it as lost.
 	InFlightTimeout time.Duration
+	// SearchCatchUp is how long after an attempt began Stripe's search is trusted to show what it made.
+	SearchCatchUp time.Duration
 }
 
 func (s *Service) now() time.Time {

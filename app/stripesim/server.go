@@ -78,6 +78,8 @@ func (s *Sim) serveAPI(w http.ResponseWriter, r *http.Request, rel string) {
 	w.Header().Set("Request-Id", c.reqID)
 	w.Header().Set("Stripe-Version", stripe.APIVersion)
 	w.Header().Set("Cache-Control", "no-cache, no-store")
+	// Stripe's Date header is Stripe's clock (skewed and advanced here too).
+	w.Header().Set("Date", s.now().UTC().Format(http.TimeFormat))
 	s.sleep(r.Context(), s.cfg.Latency)
 
 	key, aerr := s.authenticate(r)
