@@ -231,7 +231,7 @@ func TestAdminOrdersJSONMatchesTheDatabase(t *testing.T) {
 	if len(list) != len(want) {
 		t.Fatalf("%d orders, want %d", len(list), len(want))
 	}
-	keys := "created_at,currency,discount,email,id,number,payment_intent_id,shipping,status,subtotal,total,updated_at"
+	keys := "created_at,currency,discount,email,id,number,payment_intent_id,review_reason,shipping,status,subtotal,total,updated_at"
 	for i, o := range want {
 		got := list[i]
 		if names := slices.Sorted(maps.Keys(got)); strings.Join(names, ",") != keys {

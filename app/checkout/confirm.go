@@ -45,9 +45,31 @@ func (s *Service) confirm(ctx context.Context, in Input) (Result, error) {
 			return s.resultFor(o, nil), nil
 		}
 	}
-	o, prevAmount, err := s.prepare(ctx, in)
-	if err != nil {
-		return Result{}, err
+	var (
+		o   models.Order
+		err error
+	)
+	for try := 0; ; try++ {
+		// Stripe first: the order's PaymentIntent is made to hold the cart's total before the order's lines and
+		// total change, so that neither the order nor a confirm is ever at an amount Stripe has not accepted.
+		held, done, err := s.alignIntent(ctx, in)
+		if err != nil || done != nil {
+			if done != nil {
+				return *done, err
+			}
+			return Result{}, err
+		}
+		o, err = s.prepare(ctx, in, held)
+		if errors.Is(err, errAmountMoved) && try < 2 {
+			continue // the cart changed between the two steps: align again
+		}
+		if errors.Is(err, errAmountMoved) {
+			return Result{}, ErrBusy
+		}
+		if err != nil {
+			return Result{}, err
+		}
+		break
 	}
 	if !retryable(o) {
 		return s.resultFor(o, nil), nil
@@ -58,9 +80,54 @@ func (s *Service) confirm(ctx context.Context, in Input) (Result, error) {
 		pi, err = s.Pay.CreateAndConfirm(ctx, a)
 	} else {
 		a.PaymentIntentID = *o.PaymentIntentID
-		pi, err = s.Pay.Reconfirm(ctx, a, prevAmount)
+		pi, err = s.Pay.Reconfirm(ctx, a)
 	}
 	return s.finish(ctx, o, pi, err)
+}
+
+// errAmountMoved means the cart's total is no longer what the order's PaymentIntent was just made to hold.
+var errAmountMoved = errors.New("cart total moved while aligning the payment intent")
+
+// alignIntent reads the cart's open order's PaymentIntent from Stripe, when it has one and may be paid again,
+// and updates its amount (and customer) to the cart's total as it is now. It returns the amount Stripe holds
+// (-1 when there is no PaymentIntent to align), or, when Stripe says the PaymentIntent has moved on by itself
+// (3-D Secure finished while the browser was away), the answer for the browser.
+func (s *Service) alignIntent(ctx context.Context, in Input) (int64, *Result, error) {
+	o, err := models.OpenOrderForCart(ctx, s.DB, in.CartID)
+	if err != nil || o.PaymentIntentID == nil || !retryable(o) || o.AttemptState != models.AttemptIdle {
+		return -1, nil, nil // no order, none at Stripe, or prepare says why not
+	}
+	cart, err := models.CartByID(ctx, s.DB, in.CartID)
+	if err != nil {
+		return -1, nil, nil
+	}
+	code, err := models.CartDiscountCode(ctx, s.DB, in.CartID)
+	if err != nil {
+		return -1, nil, err
+	}
+	q, err := s.Quote(ctx, cart, code)
+	if err != nil || len(cart.Items) == 0 || q.Total < minimumCharge(s.Currency) {
+		return -1, nil, nil // prepare refuses it with the shopper's reason
+	}
+	pi, err := s.Pay.Retrieve(ctx, *o.PaymentIntentID, o.Number)
+	if err != nil {
+		return -1, nil, alignError(err, o.Number)
+	}
+	switch pi.Status {
+	case stripe.PaymentIntentStatusSucceeded, stripe.PaymentIntentStatusProcessing, stripe.PaymentIntentStatusCanceled:
+		// Nothing to confirm again: the payment went on without this browser. Say so, never charge twice.
+		o, err := s.applyIntent(ctx, o.ID, pi, orders.SourceApp)
+		if err != nil {
+			return -1, nil, err
+		}
+		r := s.resultFor(o, pi)
+		return -1, &r, nil
+	}
+	pi, err = s.Pay.Align(ctx, pi, o.Number, q.Total, in.CustomerID)
+	if err != nil {
+		return -1, nil, alignError(err, o.Number)
+	}
+	return pi.Amount, nil, nil
 }
 
 // retryable reports whether a new attempt may be made on the order.
@@ -74,13 +141,11 @@ func (s *Service) outcomeUnknown(o models.Order) bool {
 		s.now().Sub(*o.AttemptStartedAt) > s.InFlightTimeout
 }
 
-// prepare creates or updates the cart's open order in one transaction and claims a new attempt on it.
-// It returns the order and the amount of its PaymentIntent before this attempt.
-func (s *Service) prepare(ctx context.Context, in Input) (models.Order, int64, error) {
-	var (
-		o          models.Order
-		prevAmount int64
-	)
+// prepare creates or updates the cart's open order in one transaction and claims a new attempt on it. held is
+// the amount the order's PaymentIntent holds at Stripe (-1 = not read): an order with a PaymentIntent changes its
+// lines and total only to the amount Stripe holds.
+func (s *Service) prepare(ctx context.Context, in Input, held int64) (models.Order, error) {
+	var o models.Order
 	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		// Lock the cart row: concurrent confirms of one cart queue here, so there is one order per cart.
 		found, err := models.LockCart(ctx, tx, in.CartID, s.now())
@@ -121,8 +186,10 @@ func (s *Service) prepare(ctx context.Context, in Input) (models.Order, int64, e
 		if q.Total < minimumCharge(s.Currency) {
 			return ErrTooSmall
 		}
+		if existing.PaymentIntentID != nil && q.Total != held {
+			return errAmountMoved
+		}
 		o = existing
-		prevAmount = o.AttemptAmount
 		if o.ID == "" {
 			o = models.Order{CartID: &in.CartID, Currency: s.Currency}
 		}
@@ -136,7 +203,7 @@ func (s *Service) prepare(ctx context.Context, in Input) (models.Order, int64, e
 		o, err = models.OrderByID(ctx, tx, o.ID)
 		return err
 	})
-	return o, prevAmount, err
+	return o, err
 }
 
 // fillOrder copies the shopper's details and the server's quote onto the order.
@@ -234,7 +301,7 @@ func (s *Service) finish(ctx context.Context, o models.Order, pi *stripe.Payment
 		if err := s.setAttempt(ctx, o.ID, models.AttemptUnknown, pi); err != nil {
 			return Result{}, err
 		}
-		o, _, err := orders.Apply(ctx, s.DB, o.ID, orders.Change{Event: s.readNow(orders.PIProcessing),
+		o, _, err := orders.Apply(ctx, s.DB, o.ID, orders.Change{Event: orders.Event{Kind: orders.AttemptUnknown},
 			Source: orders.SourceApp, Detail: "outcome unknown: " + string(f.Outcome)})
 		if err != nil {
 			return Result{}, err
@@ -294,6 +361,7 @@ func intentEvent(pi *stripe.PaymentIntent) (orders.Change, bool) {
 	switch pi.Status {
 	case stripe.PaymentIntentStatusSucceeded:
 		ch.Kind = orders.PISucceeded
+		ch.AmountReceived, ch.Currency = pi.AmountReceived, string(pi.Currency)
 	case stripe.PaymentIntentStatusProcessing:
 		ch.Kind = orders.PIProcessing
 	case stripe.PaymentIntentStatusRequiresAction:
@@ -323,14 +391,11 @@ func (s *Service) applyIntent(ctx context.Context, orderID string, pi *stripe.Pa
 	if !ok {
 		return models.OrderByID(ctx, s.DB, orderID)
 	}
-	ch.Event = s.readNow(ch.Kind)
+	// Read from Stripe's API just now: stamped with Stripe's clock (never the shop's), so that it orders right
+	// among Stripe's own events, and it wins a tie.
+	ch.Created, ch.Authoritative = s.Pay.StripeNow().Unix(), true
 	ch.Source = source
 	ch.Detail = "payment_intent " + pi.ID + " is " + string(pi.Status)
 	o, _, err := orders.Apply(ctx, s.DB, orderID, ch)
 	return o, err
-}
-
-// readNow is an event for a PaymentIntent status read from Stripe's API at this moment.
-func (s *Service) readNow(kind string) orders.Event {
-	return orders.Event{Kind: kind, Created: s.now().Unix(), Authoritative: true}
 }

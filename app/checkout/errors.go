@@ -62,6 +62,17 @@ func paymentError(f *payments.Failure, orderNumber string) *apperr.Error {
 	return e
 }
 
+// alignError is a failed read or update of the order's PaymentIntent before a confirm: nothing was confirmed
+// and the order did not change, so whatever Stripe's trouble, the shopper may simply press Pay again.
+func alignError(err error, orderNumber string) *apperr.Error {
+	f := payments.Classify(err)
+	if f.Outcome == payments.OutcomeUnknown || f.Outcome == payments.OutcomeBusy {
+		return &apperr.Error{Kind: apperr.Busy, Code: "busy", Err: f,
+			Message: "We couldn't reach our payment provider. Nothing was charged; please press Pay again."}
+	}
+	return paymentError(f, orderNumber)
+}
+
 // confirmError says a failed confirm in the shop's error vocabulary where the shopper can act on it; other
 // errors stay as they are (internal).
 func confirmError(err error) error {

@@ -29,6 +29,7 @@ var Handled = []string{
 	"payment_intent.succeeded", "payment_intent.processing", "payment_intent.requires_action",
 	"payment_intent.payment_failed", "payment_intent.canceled",
 	"charge.refunded", "charge.dispute.created", "charge.dispute.closed",
+	"refund.updated", "refund.failed", "charge.refund.updated",
 }
 
 // Apply applies a stored event and returns its inbox outcome (applied or ignored).
@@ -59,6 +60,19 @@ func (a *Applier) Apply(ctx context.Context, row models.WebhookEvent) (string, e
 		change := orders.Change{Event: orders.Event{Kind: orders.ChargeRefunded, Created: ev.Created, AmountRefunded: ch.AmountRefunded},
 			ChargeID: ch.ID}
 		return a.apply(ctx, ev, "", ch.PaymentIntent.ID, change)
+	case "refund.updated", "refund.failed", "charge.refund.updated":
+		// A refund that fails later gives its amount back to the charge: the order's refunded amount follows.
+		var re stripe.Refund
+		if err := json.Unmarshal(ev.Data.Raw, &re); err != nil {
+			return "", fmt.Errorf("decode refund: %w", err)
+		}
+		if re.PaymentIntent == nil {
+			return models.InboxIgnored, nil
+		}
+		change := orders.Change{Event: orders.Event{Kind: string(ev.Type), Created: ev.Created},
+			Refund: orders.RefundFact{ID: re.ID, Amount: re.Amount, Status: string(re.Status), Created: re.Created,
+				Reason: string(re.FailureReason)}}
+		return a.apply(ctx, ev, "", re.PaymentIntent.ID, change)
 	case "charge.dispute.created", "charge.dispute.closed":
 		var d stripe.Dispute
 		if err := json.Unmarshal(ev.Data.Raw, &d); err != nil {
@@ -80,6 +94,9 @@ func (a *Applier) paymentIntent(ctx context.Context, ev stripe.Event, pi *stripe
 		return models.InboxIgnored, nil // not made by this shop
 	}
 	change := orders.Change{Event: orders.Event{Kind: string(ev.Type), Created: ev.Created}}
+	if ev.Type == "payment_intent.succeeded" {
+		change.AmountReceived, change.Currency = pi.AmountReceived, string(pi.Currency)
+	}
 	if e := pi.LastPaymentError; e != nil && ev.Type == "payment_intent.payment_failed" {
 		change.ErrorType, change.ErrorCode, change.DeclineCode, change.ErrorMessage = string(e.Type), string(e.Code), string(e.DeclineCode), e.Msg
 	}

@@ -1,0 +1,96 @@
+package app_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stripe/stripe-go/v82"
+
+	"github.com/storefront/storefront/app/apptest"
+	"github.com/storefront/storefront/app/stripesim"
+	"github.com/storefront/storefront/models"
+)
+
+// retrieveIntent reads a PaymentIntent from Stripe (the simulator).
+func retrieveIntent(t *testing.T, s *apptest.Server, id string) *stripe.PaymentIntent {
+	t.Helper()
+	pi, err := s.App.Payments().Stripe().V1PaymentIntents.Retrieve(t.Context(), id, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pi
+}
+
+// After a decline the shopper changes the cart; the call that would bring the PaymentIntent to the new total
+// fails. Nothing is confirmed at the old amount and the order keeps its lines and total until Stripe holds the
+// new one; the next Pay aligns and pays the new total.
+func TestARetryNeverConfirmsTheAmountOfAnEarlierAttempt(t *testing.T) {
+	s := apptest.New(t)
+	c := shopper(t, s, "stoneware-mug") // 16 + 5 shipping
+	res, r := confirm(t, c, confirmBody(s.Token(t, "4000000000000002")))
+	res.Expect(t, http.StatusPaymentRequired)
+	first := orderByNumber(t, s, r.OrderNumber)
+	c.PostForm("/cart/items", addForm(productID(t, s, "canvas-tote"), "1")).Expect(t, http.StatusSeeOther) // + 18
+
+	s.App.Simulator().SetFaults(stripesim.Faults{FailNext: 1, FailKind: "api_error"})
+	res, r = confirm(t, c, confirmBody(s.Token(t, "4242424242424242")))
+	res.Expect(t, http.StatusServiceUnavailable)
+	if r.Error == nil || !strings.Contains(r.Error.Message, "press Pay again") {
+		t.Fatalf("reply %s", res.Body)
+	}
+	o := orderByNumber(t, s, first.Number)
+	if o.Total != first.Total || len(o.Items) != 1 || o.Status != models.StatusPaymentFailed {
+		t.Fatalf("the order changed before Stripe held the new amount: total %d, %d lines, %s", o.Total, len(o.Items), o.Status)
+	}
+	if pi := retrieveIntent(t, s, *o.PaymentIntentID); pi.Status == stripe.PaymentIntentStatusSucceeded {
+		t.Fatalf("confirmed at %d", pi.Amount)
+	}
+
+	res, r = confirm(t, c, confirmBody(s.Token(t, "4242424242424242")))
+	res.Expect(t, http.StatusOK)
+	o = orderByNumber(t, s, first.Number)
+	pi := retrieveIntent(t, s, *o.PaymentIntentID)
+	if r.Status != "succeeded" || o.Status != models.StatusPaid || o.Total != 3900 || pi.AmountReceived != 3900 {
+		t.Fatalf("reply %s, order %s total %d, Stripe received %d", r.Status, o.Status, o.Total, pi.AmountReceived)
+	}
+}
+
+// Money that arrives at another amount than the order's (here: the PaymentIntent changed behind the shop's
+// back) puts the order in needs_review with a reason, never plain paid; the admin sees the filter, the badge
+// and review_reason in JSON.
+func TestMoneyAtAnotherAmountNeedsReview(t *testing.T) {
+	s := newAdminServer(t)
+	c := shopper(t, s, "stoneware-mug")
+	_, r := confirm(t, c, confirmBody(s.Token(t, "4000000000000002")))
+	o := orderByNumber(t, s, r.OrderNumber)
+	sc := s.App.Payments().Stripe()
+	if _, err := sc.V1PaymentIntents.Update(t.Context(), *o.PaymentIntentID, &stripe.PaymentIntentUpdateParams{Amount: stripe.Int64(1000)}); err != nil {
+		t.Fatal(err)
+	}
+	tok, err := sc.V1TestHelpersConfirmationTokens.Create(t.Context(), &stripe.TestHelpersConfirmationTokenCreateParams{PaymentMethod: stripe.String("pm_card_visa")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sc.V1PaymentIntents.Confirm(t.Context(), *o.PaymentIntentID, &stripe.PaymentIntentConfirmParams{ConfirmationToken: stripe.String(tok.ID)}); err != nil {
+		t.Fatal(err)
+	}
+	s.Settle(t)
+	o = orderByNumber(t, s, r.OrderNumber)
+	if o.Status != models.StatusNeedsReview || o.ReviewReason == nil || !strings.Contains(*o.ReviewReason, "1000 usd") {
+		t.Fatalf("order %s reason %v", o.Status, o.ReviewReason)
+	}
+	admin := signedInAdmin(t, s)
+	list := admin.Get("/admin/orders?status=needs_review").Expect(t, http.StatusOK).Body
+	if !strings.Contains(list, o.Number) || !strings.Contains(list, "status-badge--needs_review") {
+		t.Errorf("the admin list lacks the order or its badge")
+	}
+	page := admin.Get("/admin/orders/"+o.ID).Expect(t, http.StatusOK).Body
+	if !strings.Contains(page, `data-testid="review-reason"`) {
+		t.Errorf("the order page does not say why it needs review")
+	}
+	api := admin.Get("/admin/api/orders?status=needs_review").Expect(t, http.StatusOK).Body
+	if !strings.Contains(api, `"review_reason":"Stripe received 1000 usd`) {
+		t.Errorf("JSON: %s", api)
+	}
+}
