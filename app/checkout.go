@@ -133,6 +133,8 @@ func (a *App) discountChanged(c echo.Context, q orders.Quote, msg string) error 
 type confirmRequest struct {
 	ConfirmationTokenID string `json:"confirmation_token_id"`
 	Email               string `json:"email"`
+	// ExpectedAmount is what the pay button showed: a precondition, never the amount charged.
+	ExpectedAmount *int64 `json:"expected_amount"`
 	Shipping            struct {
 		Name    string `json:"name"`
 		Address struct {
@@ -158,6 +160,7 @@ func (a *App) confirmCheckout(c echo.Context) error {
 		Shipping: payments.Shipping{Name: req.Shipping.Name, Line1: req.Shipping.Address.Line1, Line2: req.Shipping.Address.Line2,
 			City: req.Shipping.Address.City, State: req.Shipping.Address.State, PostalCode: req.Shipping.Address.PostalCode,
 			Country: req.Shipping.Address.Country},
+		ExpectedAmount: req.ExpectedAmount,
 	}
 	if u, ok := a.currentUser(c); ok {
 		in.UserID = u.ID
@@ -172,6 +175,10 @@ func (a *App) confirmCheckout(c echo.Context) error {
 		return checkout.ErrEmptyCart
 	}
 	res, err := a.checkout.Confirm(c.Request().Context(), in)
+	var moved *checkout.AmountChanged
+	if errors.As(err, &moved) {
+		return a.amountChanged(c, err, moved.Quote)
+	}
 	if err != nil {
 		return fmt.Errorf("confirm checkout: %w", err)
 	}
@@ -183,6 +190,22 @@ func (a *App) confirmCheckout(c echo.Context) error {
 		out["message"] = res.Message
 	}
 	return c.JSON(http.StatusOK, out)
+}
+
+// amountChanged answers 409 amount_changed with the new summary, so checkout.js can update the Payment Element
+// and the page and ask the shopper to press Pay again.
+func (a *App) amountChanged(c echo.Context, err error, q orders.Quote) error {
+	e, _ := apperr.As(err)
+	cart, cerr := models.CartByID(c.Request().Context(), a.db.DB, a.sessionString(c, sessCart))
+	if cerr != nil {
+		return fmt.Errorf("load cart: %w", cerr)
+	}
+	var html bytes.Buffer
+	if err := checkoutview.OrderSummary(a.page(c, ""), summaryView(cart, q)).Render(c.Request().Context(), &html); err != nil {
+		return fmt.Errorf("render summary: %w", err)
+	}
+	e.Extra["summary_html"] = html.String()
+	return e
 }
 
 // completeCheckout is the return_url: it settles the order from Stripe and shows its page.

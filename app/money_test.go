@@ -94,3 +94,50 @@ func TestMoneyAtAnotherAmountNeedsReview(t *testing.T) {
 		t.Errorf("JSON: %s", api)
 	}
 }
+
+// The pay button showed one total, the cart now has another (changed in another tab): 409 amount_changed with
+// the new amount and summary, and nothing sent to Stripe; paying with the new total works.
+func TestConfirmAtAStaleAmountIsRefusedWithTheNewOne(t *testing.T) {
+	s := apptest.New(t)
+	c := shopper(t, s, "stoneware-mug") // 21.00 with shipping
+	c.PostForm("/cart/items", addForm(productID(t, s, "canvas-tote"), "1")).Expect(t, http.StatusSeeOther)
+	body := confirmBody(s.Token(t, "4242424242424242"))
+	body["expected_amount"] = 2100
+	res := c.PostJSON("/checkout/confirm", body).Expect(t, http.StatusConflict)
+	var reply struct {
+		Error struct {
+			Type, Code, Message string
+		} `json:"error"`
+		Amount      int64  `json:"amount"`
+		Currency    string `json:"currency"`
+		SummaryHTML string `json:"summary_html"`
+	}
+	res.DecodeJSON(t, &reply)
+	if reply.Error.Type != "invalid_request_error" || reply.Error.Code != "amount_changed" || reply.Amount != 3900 ||
+		reply.Currency != "usd" || !strings.Contains(reply.SummaryHTML, "$39.00") || !strings.Contains(reply.Error.Message, "$39.00") {
+		t.Fatalf("reply %s", res.Body)
+	}
+	var orders int64
+	s.App.DB().Model(&models.Order{}).Count(&orders)
+	if n := len(listIntents(t, s)); n != 0 || orders != 0 {
+		t.Fatalf("%d PaymentIntents and %d orders after a stale amount", n, orders)
+	}
+	body["expected_amount"] = 3900
+	res, r := confirm(t, c, body)
+	res.Expect(t, http.StatusOK)
+	if r.Status != "succeeded" {
+		t.Fatalf("reply %+v", r)
+	}
+}
+
+func listIntents(t *testing.T, s *apptest.Server) []*stripe.PaymentIntent {
+	t.Helper()
+	var out []*stripe.PaymentIntent
+	for pi, err := range s.App.Payments().Stripe().V1PaymentIntents.List(t.Context(), &stripe.PaymentIntentListParams{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, pi)
+	}
+	return out
+}

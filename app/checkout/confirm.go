@@ -35,6 +35,9 @@ func (s *Service) confirm(ctx context.Context, in Input) (Result, error) {
 	if err := in.Validate(); err != nil {
 		return Result{}, err
 	}
+	if err := s.checkExpected(ctx, in); err != nil {
+		return Result{}, err
+	}
 	// An earlier attempt whose outcome is unknown must be settled before anything new is sent to Stripe.
 	if o, err := models.OpenOrderForCart(ctx, s.DB, in.CartID); err == nil && s.outcomeUnknown(o) {
 		o, err = s.Settle(ctx, o.ID, orders.SourceApp)
@@ -85,6 +88,30 @@ func (s *Service) confirm(ctx context.Context, in Input) (Result, error) {
 	return s.finish(ctx, o, pi, err)
 }
 
+// checkExpected refuses, before anything is sent to Stripe, a confirm whose expected_amount (what the pay button
+// showed) is not the cart's total now. prepare checks again under the cart's lock.
+func (s *Service) checkExpected(ctx context.Context, in Input) error {
+	if in.ExpectedAmount == nil {
+		return nil
+	}
+	cart, err := models.CartByID(ctx, s.DB, in.CartID)
+	if err != nil || len(cart.Items) == 0 {
+		return nil // prepare says what is wrong
+	}
+	code, err := models.CartDiscountCode(ctx, s.DB, in.CartID)
+	if err != nil {
+		return err
+	}
+	q, err := s.Quote(ctx, cart, code)
+	if err != nil {
+		return nil // a code no longer valid: prepare says so
+	}
+	if *in.ExpectedAmount != q.Total {
+		return amountChanged(q, s.Currency)
+	}
+	return nil
+}
+
 // errAmountMoved means the cart's total is no longer what the order's PaymentIntent was just made to hold.
 var errAmountMoved = errors.New("cart total moved while aligning the payment intent")
 
@@ -108,6 +135,9 @@ func (s *Service) alignIntent(ctx context.Context, in Input) (int64, *Result, er
 	q, err := s.Quote(ctx, cart, code)
 	if err != nil || len(cart.Items) == 0 || q.Total < minimumCharge(s.Currency) {
 		return -1, nil, nil // prepare refuses it with the shopper's reason
+	}
+	if in.ExpectedAmount != nil && *in.ExpectedAmount != q.Total {
+		return -1, nil, amountChanged(q, s.Currency)
 	}
 	pi, err := s.Pay.Retrieve(ctx, *o.PaymentIntentID, o.Number)
 	if err != nil {
@@ -185,6 +215,9 @@ func (s *Service) prepare(ctx context.Context, in Input, held int64) (models.Ord
 		}
 		if q.Total < minimumCharge(s.Currency) {
 			return ErrTooSmall
+		}
+		if in.ExpectedAmount != nil && *in.ExpectedAmount != q.Total {
+			return amountChanged(q, s.Currency)
 		}
 		if existing.PaymentIntentID != nil && q.Total != held {
 			return errAmountMoved

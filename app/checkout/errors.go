@@ -17,6 +17,20 @@ var (
 	ErrTooSmall  = apperr.New(apperr.Invalid, "amount_too_small", "The order total is below the smallest amount we can charge.")
 )
 
+// AmountChanged is the cause of an amount_changed error: the total the server computes now, which differs from
+// the one the shopper saw (the cart changed in another tab, or a price changed).
+type AmountChanged struct{ Quote orders.Quote }
+
+func (e *AmountChanged) Error() string { return fmt.Sprintf("total is now %d", e.Quote.Total) }
+
+// amountChanged refuses a confirm whose expected_amount is not the server's total; nothing was sent to Stripe.
+func amountChanged(q orders.Quote, currency string) *apperr.Error {
+	return &apperr.Error{Kind: apperr.Conflict, Code: "amount_changed",
+		Message: "Your order total changed to " + models.FormatMoney(q.Total, currency) +
+			" (your cart or a price changed). Check your order and press Pay again.",
+		Extra: map[string]any{"amount": q.Total, "currency": currency}, Err: &AmountChanged{Quote: q}}
+}
+
 // inputError lists what is wrong with the shopper's email and address, by form field name.
 func inputError(fields map[string]string) *apperr.Error {
 	return &apperr.Error{Kind: apperr.Validation, Message: "Please check the highlighted fields.", Fields: fields}

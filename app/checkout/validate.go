@@ -17,6 +17,9 @@ type Input struct {
 	ConfirmationToken string
 	Email             string
 	Shipping          payments.Shipping
+	// ExpectedAmount is the total the shopper saw on the pay button (nil = not sent): a precondition, never
+	// the amount charged.
+	ExpectedAmount *int64
 }
 
 var (

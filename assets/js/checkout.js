@@ -5,7 +5,9 @@
 // 2. The Payment Element in the accordion layout.
 // 3. A discount code changes the amount: POST /checkout/discount, then elements.update({amount}).
 // 4. Pay: elements.submit(), stripe.createConfirmationToken(), POST /checkout/confirm. The server creates
-//    and confirms the PaymentIntent; the browser never sends an amount.
+//    and confirms the PaymentIntent; the browser sends only expected_amount (what the button shows), which the
+//    server compares with its own total: 409 amount_changed brings the new amount and summary, and the shopper
+//    presses Pay again.
 // 5. requires_action → stripe.handleNextAction (3-D Secure), then the order page.
 //
 // It works the same against Stripe.js and the simulator's stand-in: it never asks which one it has.
@@ -237,8 +239,18 @@
         confirmation_token_id: created.confirmationToken.id,
         email: value('email'),
         shipping: shipping,
+        expected_amount: amount, // a precondition: the server charges only its own total
       });
       var data = res.data;
+      if (res.status === 409 && data.error && data.error.code === 'amount_changed') {
+        // The cart or a price changed since this page was drawn: show the new total and wait for Pay.
+        amount = data.amount;
+        elements.update({ amount: amount });
+        if (data.summary_html) summary.innerHTML = data.summary_html;
+        showPayLabel();
+        showError(data.error.message);
+        return;
+      }
       if (data.error) {
         showFieldErrors(data.error.fields);
         showError(data.error.message);
