@@ -135,7 +135,7 @@ type confirmRequest struct {
 	Email               string `json:"email"`
 	// ExpectedAmount is what the pay button showed: a precondition, never the amount charged.
 	ExpectedAmount *int64 `json:"expected_amount"`
-	Shipping            struct {
+	Shipping       struct {
 		Name    string `json:"name"`
 		Address struct {
 			Line1      string `json:"line1"`
