@@ -128,7 +128,7 @@ func newWithDB(ctx context.Context, cfg Config, log *slog.Logger, db *models.DB)
 	a.refunds = &refunds.Service{DB: db.DB, Pay: a.pay, Log: log, StatusLabel: admin.StatusLabel}
 	a.webhookMetrics = webhooks.NewMetrics(a.metrics.reg)
 	a.worker = webhooks.NewWorker(db.DB, log.With("component", "webhooks"), a.webhookMetrics,
-		&webhooks.Applier{DB: db.DB, Log: log.With("component", "webhooks")}, instanceID())
+		&webhooks.Applier{DB: db.DB, Log: log.With("component", "webhooks"), Refunder: a.pay}, instanceID())
 	a.inbox = &webhooks.Inbox{DB: db.DB, Secret: cfg.StripeWebhookSecret, Log: log, Metrics: a.webhookMetrics, Wake: a.worker.Wake}
 	a.reconciler = &jobs.Reconciler{DB: db.DB, Checkout: a.checkout, Pay: a.pay, Inbox: a.inbox, Log: log.With("component", "reconciler"),
 		Lookback: 72 * time.Hour, StuckAfter: cfg.StuckAfter, AbandonAfter: cfg.AbandonAfter, Now: cfg.Now}

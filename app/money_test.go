@@ -141,3 +141,55 @@ func listIntents(t *testing.T, s *apptest.Server) []*stripe.PaymentIntent {
 	}
 	return out
 }
+
+// A second PaymentIntent of an order succeeds after the order was paid by its own (an attempt settled as
+// "made nothing" while Stripe's search lagged, say): it is refunded in full at once, shown on the order's
+// timeline and counted on the dashboard; the order stays paid by its own PaymentIntent.
+func TestASecondPaymentIntentThatSucceedsIsRefundedAtOnce(t *testing.T) {
+	s := newAdminServer(t)
+	o := placeOrder(t, s)
+	s.Settle(t)
+	sc := s.App.Payments().Stripe()
+	tok, err := sc.V1TestHelpersConfirmationTokens.Create(t.Context(), &stripe.TestHelpersConfirmationTokenCreateParams{PaymentMethod: stripe.String("pm_card_visa")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &stripe.PaymentIntentCreateParams{Amount: stripe.Int64(o.Total), Currency: stripe.String("usd"), Confirm: stripe.Bool(true),
+		ConfirmationToken: stripe.String(tok.ID), AutomaticPaymentMethods: &stripe.PaymentIntentCreateAutomaticPaymentMethodsParams{Enabled: stripe.Bool(true), AllowRedirects: stripe.String("never")}}
+	p.AddMetadata("order_id", o.ID)
+	extra, err := sc.V1PaymentIntents.Create(t.Context(), p)
+	if err != nil || extra.Status != stripe.PaymentIntentStatusSucceeded {
+		t.Fatalf("extra PaymentIntent: %v %v", extra, err)
+	}
+	s.Settle(t)
+	s.Settle(t) // the refund's own events
+	pa := &stripe.PaymentIntentRetrieveParams{}
+	pa.AddExpand("latest_charge")
+	got, err := sc.V1PaymentIntents.Retrieve(t.Context(), extra.ID, pa)
+	if err != nil || got.LatestCharge.AmountRefunded != o.Total {
+		t.Fatalf("the extra PaymentIntent is not refunded in full: %+v %v", got.LatestCharge, err)
+	}
+	after := reload(t, s, o)
+	if after.Status != models.StatusPaid || *after.PaymentIntentID != *o.PaymentIntentID || after.RefundedAmount != 0 {
+		t.Fatalf("order %s PaymentIntent %s refunded %d", after.Status, *after.PaymentIntentID, after.RefundedAmount)
+	}
+	evs, _ := models.OrderEvents(t.Context(), s.App.DB().DB, o.ID)
+	n := 0
+	for _, ev := range evs {
+		if ev.Kind == "payment_intent.extra_refunded" && strings.Contains(ev.Detail, extra.ID) {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("%d timeline entries for the extra PaymentIntent", n)
+	}
+	var inbox []models.WebhookEvent
+	s.App.DB().Where("status = ?", models.InboxPending).Find(&inbox)
+	if len(inbox) != 0 {
+		t.Errorf("%d events wait in the inbox (the extra's charge events must not be retried forever)", len(inbox))
+	}
+	page := signedInAdmin(t, s).Get("/admin").Expect(t, http.StatusOK).Body
+	if !strings.Contains(page, `data-testid="stat-extra-refunded">1<`) {
+		t.Errorf("the dashboard does not count the extra payment")
+	}
+}

@@ -16,7 +16,20 @@ ALTER TABLE orders ADD COLUMN charge_refunded_at BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE refunds ADD COLUMN stripe_created BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE refunds ADD COLUMN failed_at BIGINT NOT NULL DEFAULT 0;
 
+-- A PaymentIntent that succeeded for an order another PaymentIntent had already paid: refunded in full at once,
+-- so no money stays without an order. Its charge and refund events are recognised by it and not retried.
+CREATE TABLE extra_payments (
+    payment_intent_id VARCHAR(255) PRIMARY KEY,
+    order_id          VARCHAR(26) NOT NULL REFERENCES orders (id) ON DELETE CASCADE,
+    amount            BIGINT NOT NULL,
+    currency          VARCHAR(3) NOT NULL,
+    refund_id         VARCHAR(255) NULL,
+    created_at        TIMESTAMP NOT NULL
+);
+CREATE INDEX extra_payments_created ON extra_payments (created_at);
+
 -- +goose Down
+DROP TABLE extra_payments;
 ALTER TABLE refunds DROP COLUMN failed_at;
 ALTER TABLE refunds DROP COLUMN stripe_created;
 ALTER TABLE orders DROP COLUMN charge_refunded_at;

@@ -17,7 +17,10 @@ type Dashboard struct {
 	Failed     int64        // payment_failed orders changed this week
 	Stuck      int64        // pending, requires_action or processing for longer than StuckAfter
 	StuckAfter time.Duration
-	Inbox      models.InboxHealth
+	// ExtraFound and ExtraRefunded count this week's extra PaymentIntents (a second success for a paid order).
+	ExtraFound, ExtraRefunded int64
+	NeedsReview               int64 // orders in needs_review
+	Inbox                     models.InboxHealth
 }
 
 // OrderFilterForm is the orders toolbar as typed (echoed back into the form and the links).
