@@ -45,6 +45,9 @@ func (a *App) showCheckout(c echo.Context) error {
 	for _, ct := range checkout.Countries {
 		view.Countries = append(view.Countries, checkoutview.Country{Code: ct.Code, Name: ct.Name})
 	}
+	if secret, next, ok := a.checkout.PendingAction(ctx, cartID); ok {
+		view.Config.PendingAction = &checkoutview.PendingAction{ClientSecret: secret, NextURL: next}
+	}
 	if note != nil {
 		view.DiscountNote = note.Error() + " It was removed from your order."
 	}

@@ -214,3 +214,25 @@ func TestBrowserCheckoutShowsAChangedTotalAndWaitsForPay(t *testing.T) {
 		t.Fatalf("PaymentIntents %d", len(pis))
 	}
 }
+
+// The browser left the 3-D Secure challenge; reopening the checkout offers to finish it, and finishing it pays.
+func TestBrowserReloadFinishesThreeDSecure(t *testing.T) {
+	s := apptest.New(t)
+	ctx := apptest.Browser(t)
+	browseToCheckout(t, ctx, s, "merino-beanie")
+	payWith(t, ctx, "4000002500003155")
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(`#sim-3ds-complete`))); err != nil {
+		t.Fatal(err)
+	}
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(s.URL+"/checkout"),
+		chromedp.WaitVisible(chromedp.CSS(`#finish-authentication`)),
+		chromedp.Click(chromedp.CSS(`#finish-authentication`)),
+		chromedp.WaitVisible(chromedp.CSS(`#sim-3ds-complete`)),
+		chromedp.Click(chromedp.CSS(`#sim-3ds-complete`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitOrderStatus(t, ctx, "Paid")
+}

@@ -193,3 +193,57 @@ func TestASecondPaymentIntentThatSucceedsIsRefundedAtOnce(t *testing.T) {
 		t.Errorf("the dashboard does not count the extra payment")
 	}
 }
+
+// 3-D Secure finished while the browser was away (it died before the redirect): Pay pressed again answers 200
+// succeeded with the order page, whether the webhook came first or not, and charges nothing more.
+func TestPayAgainAfterThreeDSecureSucceededElsewhere(t *testing.T) {
+	for _, webhookFirst := range []bool{false, true} {
+		name := "before the webhook"
+		if webhookFirst {
+			name = "after the webhook"
+		}
+		t.Run(name, func(t *testing.T) {
+			s := apptest.New(t)
+			c := shopper(t, s, "merino-beanie")
+			if !webhookFirst {
+				s.App.Simulator().SetFaults(stripesim.Faults{WebhookDropRate: 1})
+			}
+			_, r := confirm(t, c, confirmBody(s.Token(t, "4000002500003155")))
+			o := orderByNumber(t, s, r.OrderNumber)
+			s.Authenticate(t, *o.PaymentIntentID, r.ClientSecret, "complete")
+			s.Settle(t)
+			res, r2 := confirm(t, c, confirmBody(s.Token(t, "4242424242424242")))
+			res.Expect(t, http.StatusOK)
+			if r2.Status != "succeeded" || r2.NextURL != "/orders/"+r.OrderNumber {
+				t.Fatalf("reply %s", res.Body)
+			}
+			if o := orderByNumber(t, s, r.OrderNumber); o.Status != models.StatusPaid {
+				t.Fatalf("order %s", o.Status)
+			}
+			if n := len(listIntents(t, s)); n != 1 {
+				t.Fatalf("%d PaymentIntents", n)
+			}
+		})
+	}
+}
+
+// Reloading the checkout while the order waits for 3-D Secure offers to finish it (the PaymentIntent's client
+// secret in the page's config); the order page sends the shopper there.
+func TestCheckoutReloadOffersToFinishAuthentication(t *testing.T) {
+	s := apptest.New(t)
+	c := shopper(t, s, "merino-beanie")
+	_, r := confirm(t, c, confirmBody(s.Token(t, "4000002500003155")))
+	page := c.Get("/checkout").Expect(t, http.StatusOK).Body
+	if !strings.Contains(page, `"pendingAction":{"clientSecret":"`+r.ClientSecret+`"`) {
+		t.Fatalf("the checkout page offers no way to finish the authentication")
+	}
+	if !strings.Contains(c.Get(r.NextURL).Body+c.Get("/orders/"+r.OrderNumber).Body, `data-testid="finish-authentication"`) {
+		t.Fatalf("the order page offers no way to finish the authentication")
+	}
+	// Another method on the same PaymentIntent.
+	res, r2 := confirm(t, c, confirmBody(s.Token(t, "4242424242424242")))
+	res.Expect(t, http.StatusOK)
+	if r2.Status != "succeeded" || len(listIntents(t, s)) != 1 {
+		t.Fatalf("reply %s", res.Body)
+	}
+}

@@ -257,3 +257,11 @@ func OrderEvents(ctx context.Context, db *gorm.DB, orderID string) ([]OrderEvent
 	err := db.WithContext(ctx).Where("order_id = ?", orderID).Order("created_at, id").Find(&evs).Error
 	return evs, err
 }
+
+// LatestPaidOrderForCart finds the cart's newest order paid since a time.
+func LatestPaidOrderForCart(ctx context.Context, db *gorm.DB, cartID string, since time.Time) (Order, error) {
+	var o Order
+	err := db.WithContext(ctx).Where("cart_id = ? AND status IN ? AND paid_at >= ?", cartID, PaidStatuses, since.UTC()).
+		Order("paid_at DESC").Take(&o).Error
+	return o, notFound(err)
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/stripe/stripe-go/v82"
 	"gorm.io/gorm"
@@ -63,6 +64,13 @@ func (s *Service) confirm(ctx context.Context, in Input) (Result, error) {
 			return Result{}, err
 		}
 		o, err = s.prepare(ctx, in, held)
+		if errors.Is(err, ErrEmptyCart) {
+			// Pay pressed again after the payment succeeded without this browser (3-D Secure finished, the
+			// webhook emptied the cart): the order page, never an error and never a second charge.
+			if paid, perr := models.LatestPaidOrderForCart(ctx, s.DB, in.CartID, s.now().Add(-time.Hour)); perr == nil {
+				return s.resultFor(paid, nil), nil
+			}
+		}
 		if errors.Is(err, errAmountMoved) && try < 2 {
 			continue // the cart changed between the two steps: align again
 		}

@@ -70,7 +70,7 @@ func StatusHelp(o models.Order) string {
 	case models.StatusProcessing, models.StatusPending:
 		return "This page updates by itself. You won't be charged twice."
 	case models.StatusRequiresAction:
-		return "Complete the authentication your bank asked for. This page updates by itself."
+		return "Your bank asked you to confirm this payment. Finish it on the checkout page, or pay another way there. This page updates by itself."
 	case models.StatusPaymentFailed:
 		if o.LastErrorMessage != nil && *o.LastErrorMessage != "" {
 			return *o.LastErrorMessage + " Nothing was charged."
