@@ -242,3 +242,6 @@ func (a *App) Close() error {
 	}
 	return a.db.Close()
 }
+
+// Checkout is the checkout service (tests settle orders through it).
+func (a *App) Checkout() *checkout.Service { return a.checkout }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stripe/stripe-go/v82"
 
@@ -245,5 +246,34 @@ func TestCheckoutReloadOffersToFinishAuthentication(t *testing.T) {
 	res.Expect(t, http.StatusOK)
 	if r2.Status != "succeeded" || len(listIntents(t, s)) != 1 {
 		t.Fatalf("reply %s", res.Body)
+	}
+}
+
+// Stripe's clock runs four minutes behind the shop's (within the webhook signature tolerance). A confirm's answer is lost (the outcome is unknown), then
+// Stripe's genuine webhook says the payment waits for 3-D Secure: the order follows it, because nothing stamped
+// with the shop's clock stands in the way; and a read stamped with Stripe's clock orders right too.
+func TestOrderingUsesStripesClockNotTheShops(t *testing.T) {
+	s := apptest.New(t)
+	c := shopper(t, s, "merino-beanie")
+	s.App.Simulator().SetFaults(stripesim.Faults{ClockSkew: -4 * time.Minute, FailNext: 3, FailKind: "disconnect"})
+	_, r := confirm(t, c, confirmBody(s.Token(t, "4000002500003155")))
+	if r.Status != "processing" {
+		t.Fatalf("reply %+v", r)
+	}
+	s.Settle(t)
+	o := orderByNumber(t, s, r.OrderNumber)
+	if o.Status != models.StatusRequiresAction {
+		t.Fatalf("after Stripe's requires_action webhook the order is %s", o.Status)
+	}
+	// Settle from Stripe (the return page), then the challenge fails: the late webhook still applies.
+	s.App.Simulator().SetFaults(stripesim.Faults{ClockSkew: -4 * time.Minute, WebhookDelay: 300 * time.Millisecond})
+	if _, err := s.App.Checkout().Settle(t.Context(), o.ID, "app"); err != nil {
+		t.Fatal(err)
+	}
+	pi := retrieveIntent(t, s, *o.PaymentIntentID)
+	s.Authenticate(t, pi.ID, pi.ClientSecret, "fail")
+	s.Settle(t)
+	if o := orderByNumber(t, s, r.OrderNumber); o.Status != models.StatusPaymentFailed {
+		t.Fatalf("after the failed challenge the order is %s", o.Status)
 	}
 }

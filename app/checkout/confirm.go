@@ -342,7 +342,7 @@ func (s *Service) finish(ctx context.Context, o models.Order, pi *stripe.Payment
 		if err := s.setAttempt(ctx, o.ID, models.AttemptUnknown, pi); err != nil {
 			return Result{}, err
 		}
-		o, _, err := orders.Apply(ctx, s.DB, o.ID, orders.Change{Event: orders.Event{Kind: orders.AttemptUnknown},
+		o, _, err := orders.Apply(ctx, s.DB, o.ID, orders.Change{Event: orders.Event{Kind: orders.AttemptUnknown, Created: o.LastPIEventAt},
 			Source: orders.SourceApp, Detail: "outcome unknown: " + string(f.Outcome)})
 		if err != nil {
 			return Result{}, err
@@ -379,9 +379,12 @@ func (s *Service) resultFor(o models.Order, pi *stripe.PaymentIntent) Result {
 	r := Result{OrderNumber: o.Number, NextURL: "/orders/" + o.Number}
 	switch o.Status {
 	case models.StatusRequiresAction:
-		r.Status = string(stripe.PaymentIntentStatusRequiresAction)
+		// Without the PaymentIntent at hand there is no client secret for stripe.handleNextAction: the browser
+		// goes to the order page, which leads back to the checkout to finish the authentication.
+		r.Status = string(stripe.PaymentIntentStatusProcessing)
 		if pi != nil {
 			// After stripe.handleNextAction the browser goes to the return page, which syncs from Stripe.
+			r.Status = string(stripe.PaymentIntentStatusRequiresAction)
 			r.ClientSecret = pi.ClientSecret
 			r.NextURL = "/checkout/complete?payment_intent=" + pi.ID
 		}

@@ -18,7 +18,8 @@ const (
 	DisputeClosed    = "charge.dispute.closed"
 
 	// AttemptUnknown is the shop's own note that a confirm's outcome is unknown (timeout, 5xx, network): the order
-	// shows processing until Stripe's data says more. It carries no Stripe time and orders nothing.
+	// shows processing until Stripe's data says more. It orders nothing: its Created is the order's LastPIEventAt
+	// when the attempt was claimed, and it applies only if no event of Stripe's has come since.
 	AttemptUnknown = "attempt.outcome_unknown"
 	// AttemptNotMade is the shop's finding, from Stripe's search once it has caught up, that an attempt whose
 	// outcome was unknown made no PaymentIntent: nothing was charged and the shopper may pay again.
@@ -97,6 +98,9 @@ func Next(s State, ev Event) (State, bool) {
 		// LastPIEventAt alone, so that any genuine event of Stripe's that follows still applies.
 		if settled(s.Status) || s.Status == models.StatusCanceled {
 			break
+		}
+		if ev.Kind == AttemptUnknown && s.LastPIEventAt != ev.Created {
+			break // a genuine event of this attempt came first (Created holds LastPIEventAt as at the claim)
 		}
 		s.Status = models.StatusProcessing
 		if ev.Kind == AttemptNotMade {
