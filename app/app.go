@@ -124,6 +124,7 @@ func newWithDB(ctx context.Context, cfg Config, log *slog.Logger, db *models.DB)
 		DB: db.DB, Pay: a.pay, Currency: cfg.Currency, BaseURL: cfg.BaseURL, Log: log,
 		Shipping:        orders.Shipping{Flat: cfg.ShippingFlat, FreeOver: cfg.FreeShippingOver},
 		InFlightTimeout: cfg.InFlightTimeout, SearchCatchUp: cfg.SearchCatchUp, Now: cfg.Now,
+		ConfirmBudget: cfg.ConfirmBudget,
 	}
 	a.refunds = &refunds.Service{DB: db.DB, Pay: a.pay, Log: log, StatusLabel: admin.StatusLabel}
 	a.webhookMetrics = webhooks.NewMetrics(a.metrics.reg)
@@ -196,7 +197,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
+		WriteTimeout:      a.cfg.WriteTimeout(),
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
 	}

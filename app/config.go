@@ -58,6 +58,9 @@ type Config struct {
 	BehindTemplProxy bool
 	// StripeTimeout bounds each HTTP request to Stripe (not a setting: tests shorten it).
 	StripeTimeout time.Duration
+	// ConfirmBudget bounds one confirm with its Stripe calls and retries; the HTTP server's write timeout exceeds it
+	// (not a setting; derived from StripeTimeout).
+	ConfirmBudget time.Duration
 	// InFlightTimeout is how long a confirm may be under way before it counts as lost (not a setting).
 	InFlightTimeout time.Duration
 	// StuckAfter is how long an unfinished payment waits before the reconciler re-reads it (not a setting).
@@ -175,6 +178,7 @@ func LoadConfig(lookup func(string) (string, bool)) (Config, error) {
 	c.BehindTemplProxy = get("TEMPL_DEV_MODE", "") == "true"
 	c.StripeTimeout = 30 * time.Second
 	c.InFlightTimeout = 2 * time.Minute
+	c.ConfirmBudget = ConfirmBudgetFor(c.StripeTimeout)
 	c.StuckAfter = 2 * time.Minute
 	c.SearchCatchUp = 75 * time.Second
 	c.DiscountPerMinute, c.ConfirmPerMinute = 30, 20
@@ -327,4 +331,16 @@ func randomHex(n int) string {
 		panic(err) // crypto/rand never fails on supported platforms
 	}
 	return hex.EncodeToString(b)
+}
+
+// ConfirmBudgetFor is how long one confirm may take: its worst single Stripe call (stripe-go's two network
+// retries, so three requests of stripeTimeout each, plus our rate-limit backoff) and a little for the database.
+// A confirm that runs out of it ends with an unknown outcome, which is settled from Stripe later.
+func ConfirmBudgetFor(stripeTimeout time.Duration) time.Duration {
+	return 3*stripeTimeout + 15*time.Second
+}
+
+// WriteTimeout is the HTTP server's write timeout: longer than any confirm, so its answer is never cut off.
+func (c Config) WriteTimeout() time.Duration {
+	return max(60*time.Second, c.ConfirmBudget+15*time.Second)
 }

@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -276,4 +277,47 @@ func TestOrderingUsesStripesClockNotTheShops(t *testing.T) {
 	if o := orderByNumber(t, s, r.OrderNumber); o.Status != models.StatusPaymentFailed {
 		t.Fatalf("after the failed challenge the order is %s", o.Status)
 	}
+}
+
+// The shopper closes the tab while Stripe works: the confirm finishes its bookkeeping anyway (the order is paid
+// and no attempt is left in flight), and the server's write timeout outlasts the longest confirm.
+func TestConfirmFinishesWhenTheShopperLeaves(t *testing.T) {
+	s := apptest.New(t)
+	c := shopper(t, s, "desk-planter")
+	s.App.Simulator().SetFaults(stripesim.Faults{Latency: 800 * time.Millisecond, WebhookDropRate: 1}) // only the answer tells
+	tab := *c.HTTP // the same cookies, a browser that gives up after 300 ms
+	tab.Timeout = 300 * time.Millisecond
+	func() {
+		req, _ := http.NewRequest(http.MethodPost, s.URL+"/checkout/confirm", strings.NewReader(jsonBody(t, confirmBody(s.Token(t, "4242424242424242")))))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-CSRF-Token", c.CSRF)
+		if res, err := tab.Do(req); err == nil {
+			res.Body.Close()
+			t.Fatal("the request was expected to be abandoned")
+		}
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var o models.Order
+		s.App.DB().Take(&o)
+		if o.Status == models.StatusPaid && o.AttemptState == models.AttemptIdle {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("order %s, attempt %s after the shopper left", o.Status, o.AttemptState)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if cfg := s.App.Config(); cfg.WriteTimeout() <= cfg.ConfirmBudget || cfg.ConfirmBudget < 3*cfg.StripeTimeout {
+		t.Errorf("write timeout %v, confirm budget %v, Stripe timeout %v", cfg.WriteTimeout(), cfg.ConfirmBudget, cfg.StripeTimeout)
+	}
+}
+
+func jsonBody(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

@@ -77,6 +77,7 @@ func New(t testing.TB, opts ...Options) *Server {
 	ts := httptest.NewUnstartedServer(nil)
 	cfg.BaseURL = "http://" + ts.Listener.Addr().String()
 	cfg.StripeTimeout = 2 * time.Second // a simulated timeout need not take 30 s
+	cfg.ConfirmBudget = app.ConfirmBudgetFor(cfg.StripeTimeout)
 	// Tests drive many checkouts from one address; the limits have tests of their own.
 	cfg.DiscountPerMinute, cfg.ConfirmPerMinute = 1e6, 1e6
 	clock := &Clock{}

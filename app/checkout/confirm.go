@@ -27,7 +27,16 @@ type Result struct {
 // confirm the order's one PaymentIntent (or confirm the existing one again). Safe against double clicks and
 // concurrent requests: one cart has at most one open order and one attempt under way. What the shopper can act
 // on is an *apperr.Error: fields to fix, an empty cart, short stock, a code no longer valid, a decline…
+//
+// The shopper may close the tab while Stripe works: the confirm goes on without the request's cancellation (but
+// within ConfirmBudget), so what Stripe did is always recorded, and no attempt is left in flight.
 func (s *Service) Confirm(ctx context.Context, in Input) (Result, error) {
+	budget := s.ConfirmBudget
+	if budget <= 0 {
+		budget = 2 * time.Minute
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), budget)
+	defer cancel()
 	res, err := s.confirm(ctx, in)
 	return res, confirmError(err)
 }

@@ -28,6 +28,9 @@ type Service struct {
 	Now      func() time.Time
 	// InFlightTimeout is how long a confirm may be under way before another request may treat it as lost.
 	InFlightTimeout time.Duration
+	// ConfirmBudget bounds one confirm, its Stripe calls and retries included; it goes on when the shopper's
+	// request is canceled (the tab closed).
+	ConfirmBudget time.Duration
 	// SearchCatchUp is how long after an attempt began Stripe's search is trusted to show what it made.
 	SearchCatchUp time.Duration
 }
