@@ -285,7 +285,7 @@ func TestConfirmFinishesWhenTheShopperLeaves(t *testing.T) {
 	s := apptest.New(t)
 	c := shopper(t, s, "desk-planter")
 	s.App.Simulator().SetFaults(stripesim.Faults{Latency: 800 * time.Millisecond, WebhookDropRate: 1}) // only the answer tells
-	tab := *c.HTTP // the same cookies, a browser that gives up after 300 ms
+	tab := *c.HTTP                                                                                     // the same cookies, a browser that gives up after 300 ms
 	tab.Timeout = 300 * time.Millisecond
 	func() {
 		req, _ := http.NewRequest(http.MethodPost, s.URL+"/checkout/confirm", strings.NewReader(jsonBody(t, confirmBody(s.Token(t, "4242424242424242")))))
