@@ -321,3 +321,23 @@ func jsonBody(t *testing.T, v any) string {
 	}
 	return string(b)
 }
+
+// A guest is declined, signs in and pays again: the retry on the same PaymentIntent carries the shopper's
+// Customer (so their saved cards can pay it), as the first attempt would have.
+func TestARetryAfterSigningInCarriesTheCustomer(t *testing.T) {
+	s := newAccountServer(t)
+	c := visitor(t, s)
+	c.PostForm("/cart/items", addForm(productID(t, s, "canvas-tote"), "1")).Expect(t, http.StatusSeeOther)
+	c.Get("/checkout")
+	_, r := confirm(t, c, confirmBody(s.Token(t, "4000000000000002")))
+	signUpAndIn(t, c, "erin@example.com", "erin password 1")
+	c.Get("/checkout")
+	res, r2 := confirm(t, c, confirmBody(s.Token(t, "4242424242424242")))
+	res.Expect(t, http.StatusOK)
+	o := orderByNumber(t, s, r.OrderNumber)
+	u := userByEmail(t, s, "erin@example.com")
+	pi := retrieveIntent(t, s, *o.PaymentIntentID)
+	if r2.OrderNumber != r.OrderNumber || u.StripeCustomerID == nil || pi.Customer == nil || pi.Customer.ID != *u.StripeCustomerID {
+		t.Fatalf("reply %+v, PaymentIntent customer %v, account's %v", r2, pi.Customer, u.StripeCustomerID)
+	}
+}
