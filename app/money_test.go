@@ -341,3 +341,32 @@ func TestARetryAfterSigningInCarriesTheCustomer(t *testing.T) {
 		t.Fatalf("reply %+v, PaymentIntent customer %v, account's %v", r2, pi.Customer, u.StripeCustomerID)
 	}
 }
+
+// Events recovered through the Events API keep the API version they were made with: one of another release
+// train is refused as a webhook would be (and recorded once), never applied.
+func TestRecoveredEventsPassTheAPIVersionCheck(t *testing.T) {
+	s := apptest.New(t)
+	c := shopper(t, s, "desk-planter")
+	s.App.Simulator().SetFaults(stripesim.Faults{WebhookDropRate: 1, EventAPIVersion: "2024-06-20.acacia"})
+	confirm(t, c, confirmBody(s.Token(t, "4242424242424242")))
+	rec := s.App.Reconciler()
+	for range 2 {
+		if _, err := rec.RunOnce(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.WaitInbox(t)
+	var stored, refused int64
+	s.App.DB().Model(&models.WebhookEvent{}).Count(&stored)
+	s.App.DB().Model(&models.WebhookRejection{}).Where("reason = ?", "api_version").Count(&refused)
+	if stored != 0 || refused == 0 {
+		t.Fatalf("%d acacia events stored, %d refusals recorded", stored, refused)
+	}
+	var perEvent []int64
+	s.App.DB().Model(&models.WebhookRejection{}).Select("COUNT(*)").Group("event_id").Find(&perEvent)
+	for _, n := range perEvent {
+		if n != 1 {
+			t.Fatalf("a refused event was recorded %d times", n)
+		}
+	}
+}
