@@ -124,7 +124,7 @@ func newWithDB(ctx context.Context, cfg Config, log *slog.Logger, db *models.DB)
 		DB: db.DB, Pay: a.pay, Currency: cfg.Currency, BaseURL: cfg.BaseURL, Log: log,
 		Shipping:        orders.Shipping{Flat: cfg.ShippingFlat, FreeOver: cfg.FreeShippingOver},
 		InFlightTimeout: cfg.InFlightTimeout, SearchCatchUp: cfg.SearchCatchUp, Now: cfg.Now,
-		ConfirmBudget: cfg.ConfirmBudget,
+		ConfirmBudget: cfg.ConfirmBudget, MaxHeldUnits: cfg.MaxHeldUnits,
 	}
 	a.refunds = &refunds.Service{DB: db.DB, Pay: a.pay, Log: log, StatusLabel: admin.StatusLabel}
 	a.webhookMetrics = webhooks.NewMetrics(a.metrics.reg)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/netip"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -164,6 +165,7 @@ func (a *App) confirmCheckout(c echo.Context) error {
 			City: req.Shipping.Address.City, State: req.Shipping.Address.State, PostalCode: req.Shipping.Address.PostalCode,
 			Country: req.Shipping.Address.Country},
 		ExpectedAmount: req.ExpectedAmount,
+		ClientKey:      holdKey(c.RealIP()),
 	}
 	if u, ok := a.currentUser(c); ok {
 		in.UserID = u.ID
@@ -269,4 +271,18 @@ func bindBody(c echo.Context, v any) error {
 		return echo.NewHTTPError(http.StatusBadRequest, "The form could not be read.")
 	}
 	return nil
+}
+
+// holdKey names a client for the bound on the stock it may hold: its address, an IPv6 address by its /64 (one
+// subscriber's network).
+func holdKey(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return ip
+	}
+	if a.Is4() || a.Is4In6() {
+		return a.Unmap().String()
+	}
+	p, _ := a.Prefix(64)
+	return p.String()
 }

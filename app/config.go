@@ -61,6 +61,8 @@ type Config struct {
 	// ConfirmBudget bounds one confirm with its Stripe calls and retries; the HTTP server's write timeout exceeds it
 	// (not a setting; derived from StripeTimeout).
 	ConfirmBudget time.Duration
+	// MaxHeldUnits bounds the units one client's unpaid orders hold reserved at once (not a setting).
+	MaxHeldUnits int64
 	// InFlightTimeout is how long a confirm may be under way before it counts as lost (not a setting).
 	InFlightTimeout time.Duration
 	// StuckAfter is how long an unfinished payment waits before the reconciler re-reads it (not a setting).
@@ -178,6 +180,7 @@ func LoadConfig(lookup func(string) (string, bool)) (Config, error) {
 	c.BehindTemplProxy = get("TEMPL_DEV_MODE", "") == "true"
 	c.StripeTimeout = 30 * time.Second
 	c.InFlightTimeout = 2 * time.Minute
+	c.MaxHeldUnits = 30
 	c.ConfirmBudget = ConfirmBudgetFor(c.StripeTimeout)
 	c.StuckAfter = 2 * time.Minute
 	c.SearchCatchUp = 75 * time.Second

@@ -9,6 +9,7 @@ import (
 
 	"github.com/stripe/stripe-go/v82"
 
+	"github.com/storefront/storefront/app"
 	"github.com/storefront/storefront/app/apptest"
 	"github.com/storefront/storefront/app/stripesim"
 	"github.com/storefront/storefront/models"
@@ -369,4 +370,51 @@ func TestRecoveredEventsPassTheAPIVersionCheck(t *testing.T) {
 			t.Fatalf("a refused event was recorded %d times", n)
 		}
 	}
+}
+
+// Inventory lock-up without a card: an attempt Stripe refuses gives its stock back at once; one client (many
+// fresh cookies) holds a bounded number of units; an unpaid order's stock goes back after ABANDON_AFTER.
+func TestStockIsNotHeldByAttemptsThatMadeNothing(t *testing.T) {
+	s := apptest.New(t, apptest.Options{Env: map[string]string{"ABANDON_AFTER": "30m"}, Tune: func(c *app.Config) { c.MaxHeldUnits = 5 }})
+	before := stock(t, s, "studio-headphones")
+	t.Run("a token Stripe refuses holds nothing", func(t *testing.T) {
+		c := shopper(t, s, "studio-headphones")
+		res, _ := confirm(t, c, confirmBody("ctoken_doesnotexist"))
+		res.Expect(t, http.StatusUnprocessableEntity)
+		if got := stock(t, s, "studio-headphones"); got != before {
+			t.Fatalf("stock %d after a refused token, want %d", got, before)
+		}
+		res, r := confirm(t, c, confirmBody(s.Token(t, "4242424242424242")))
+		res.Expect(t, http.StatusOK)
+		if r.Status != "succeeded" || stock(t, s, "studio-headphones") != before-1 {
+			t.Fatalf("then paying: %+v, stock %d", r, stock(t, s, "studio-headphones"))
+		}
+	})
+	t.Run("one client holds at most a bounded number of units", func(t *testing.T) {
+		for i := range 3 { // 2 units each, left waiting for 3-D Secure, each from a fresh cookie
+			c := s.Client(t)
+			c.PostForm("/cart/items", addForm(productID(t, s, "merino-beanie"), "2")).Expect(t, http.StatusSeeOther)
+			c.Get("/checkout")
+			res, r := confirm(t, c, confirmBody(s.Token(t, "4000002500003155")))
+			if i < 2 && r.Status != "requires_action" {
+				t.Fatalf("checkout %d: %s", i, res.Body)
+			}
+			if i == 2 && (res.StatusCode != http.StatusConflict || r.Error == nil || r.Error.Code != "too_many_reserved") {
+				t.Fatalf("the third hold of 2 units (limit 5): %s", res.Body)
+			}
+		}
+	})
+	t.Run("an unpaid order's stock goes back after ABANDON_AFTER", func(t *testing.T) {
+		if s.App.Config().AbandonAfter != 30*time.Minute {
+			t.Fatalf("ABANDON_AFTER %v", s.App.Config().AbandonAfter)
+		}
+		held := stock(t, s, "merino-beanie")
+		s.Advance(31 * time.Minute)
+		if _, err := s.App.Reconciler().RunOnce(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		if got := stock(t, s, "merino-beanie"); got != held+4 {
+			t.Fatalf("stock %d after ABANDON_AFTER, want %d", got, held+4)
+		}
+	})
 }

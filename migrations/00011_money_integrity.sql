@@ -28,7 +28,14 @@ CREATE TABLE extra_payments (
 );
 CREATE INDEX extra_payments_created ON extra_payments (created_at);
 
+-- Stock held by one client (its address; IPv6 by /64) across carts is bounded: client_key names who holds an
+-- unpaid order's reservation.
+ALTER TABLE orders ADD COLUMN client_key VARCHAR(64) NULL;
+CREATE INDEX orders_client_stock ON orders (client_key, stock_state);
+
 -- +goose Down
+DROP INDEX orders_client_stock;
+ALTER TABLE orders DROP COLUMN client_key;
 DROP TABLE extra_payments;
 ALTER TABLE refunds DROP COLUMN failed_at;
 ALTER TABLE refunds DROP COLUMN stripe_created;

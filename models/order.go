@@ -100,6 +100,7 @@ type Order struct {
 	ChargeRefunded   int64 // the charge's amount_refunded in the newest charge.refunded (by Stripe's time)
 	ChargeRefundedAt int64 // that event's Stripe created time
 	ReviewReason     *string
+	ClientKey        *string // who holds the order's stock reservation (client address; IPv6 by /64)
 	DisputeID        *string
 	DisputeStatus    *string
 	LastErrorType    *string
@@ -264,4 +265,17 @@ func LatestPaidOrderForCart(ctx context.Context, db *gorm.DB, cartID string, sin
 	err := db.WithContext(ctx).Where("cart_id = ? AND status IN ? AND paid_at >= ?", cartID, PaidStatuses, since.UTC()).
 		Order("paid_at DESC").Take(&o).Error
 	return o, notFound(err)
+}
+
+// HeldUnits is how many units a client's unpaid orders other than one hold reserved.
+func HeldUnits(ctx context.Context, db *gorm.DB, clientKey, exceptOrderID string) (int64, error) {
+	var n *int64
+	err := db.WithContext(ctx).Table("order_items").
+		Joins("JOIN orders ON orders.id = order_items.order_id").
+		Where("orders.client_key = ? AND orders.stock_state = ? AND orders.id <> ?", clientKey, StockReserved, exceptOrderID).
+		Select("SUM(order_items.quantity)").Scan(&n).Error
+	if err != nil || n == nil {
+		return 0, err
+	}
+	return *n, nil
 }

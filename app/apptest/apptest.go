@@ -80,6 +80,7 @@ func New(t testing.TB, opts ...Options) *Server {
 	cfg.ConfirmBudget = app.ConfirmBudgetFor(cfg.StripeTimeout)
 	// Tests drive many checkouts from one address; the limits have tests of their own.
 	cfg.DiscountPerMinute, cfg.ConfirmPerMinute = 1e6, 1e6
+	cfg.MaxHeldUnits = 1e6
 	clock := &Clock{}
 	cfg.Now = clock.Now
 	for _, o := range opts {

@@ -273,6 +273,9 @@ func fillOrder(o *models.Order, in Input, q orders.Quote) {
 	if in.CustomerID != "" {
 		o.CustomerID = &in.CustomerID
 	}
+	if in.ClientKey != "" {
+		o.ClientKey = &in.ClientKey
+	}
 }
 
 // saveOrder stores the order and makes its lines and stock reservation match the cart.
@@ -282,6 +285,9 @@ func (s *Service) saveOrder(ctx context.Context, tx *gorm.DB, o *models.Order, c
 		lines = append(lines, models.OrderItem{ProductID: it.ProductID, Name: it.Product.Name, UnitPrice: it.Product.Price, Quantity: it.Quantity})
 	}
 	isNew := o.CreatedAt.IsZero()
+	if err := s.checkHeld(ctx, tx, *o, lines); err != nil {
+		return err
+	}
 	if !isNew && o.StockState == models.StockReserved && sameLines(o.Items, lines) {
 		return models.SaveOrder(ctx, tx, o)
 	}
@@ -309,6 +315,26 @@ func (s *Service) saveOrder(ctx context.Context, tx *gorm.DB, o *models.Order, c
 	if isNew {
 		return models.AddOrderEvent(ctx, tx, o.ID, orders.SourceApp, "", "order.created", "", models.StatusPending,
 			fmt.Sprintf("total=%d %s", o.Total, o.Currency))
+	}
+	return nil
+}
+
+// checkHeld bounds the stock one client holds: the units of its other unpaid orders and of this one together.
+// One request per fresh cookie can then not reserve the shop empty.
+func (s *Service) checkHeld(ctx context.Context, tx *gorm.DB, o models.Order, lines []models.OrderItem) error {
+	if s.MaxHeldUnits <= 0 || o.ClientKey == nil || *o.ClientKey == "" {
+		return nil
+	}
+	var units int64
+	for _, l := range lines {
+		units += l.Quantity
+	}
+	other, err := models.HeldUnits(ctx, tx, *o.ClientKey, o.ID)
+	if err != nil {
+		return fmt.Errorf("count held stock: %w", err)
+	}
+	if other+units > s.MaxHeldUnits {
+		return ErrTooMuchHeld
 	}
 	return nil
 }
@@ -362,6 +388,13 @@ func (s *Service) finish(ctx context.Context, o models.Order, pi *stripe.Payment
 	}
 	if err := s.setAttempt(ctx, o.ID, models.AttemptIdle, pi); err != nil {
 		return Result{}, err
+	}
+	if pi == nil && o.PaymentIntentID == nil && f != nil {
+		// Stripe made nothing (it refused the token or the request): the stock goes back at once.
+		if err := orders.ReleaseWithoutIntent(ctx, s.DB, o.ID, orders.SourceApp,
+			"attempt made no payment intent: "+string(f.Outcome)); err != nil {
+			return Result{}, err
+		}
 	}
 	if pi != nil {
 		var err error

@@ -12,9 +12,11 @@ import (
 
 // Errors of checkout that are the shopper's to fix.
 var (
-	ErrEmptyCart = apperr.New(apperr.Invalid, "cart_empty", "Your cart is empty.")
-	ErrBusy      = apperr.New(apperr.Conflict, "payment_in_progress", "Your payment is already being processed. Please wait a moment.")
-	ErrTooSmall  = apperr.New(apperr.Invalid, "amount_too_small", "The order total is below the smallest amount we can charge.")
+	ErrEmptyCart   = apperr.New(apperr.Invalid, "cart_empty", "Your cart is empty.")
+	ErrBusy        = apperr.New(apperr.Conflict, "payment_in_progress", "Your payment is already being processed. Please wait a moment.")
+	ErrTooSmall    = apperr.New(apperr.Invalid, "amount_too_small", "The order total is below the smallest amount we can charge.")
+	ErrTooMuchHeld = apperr.New(apperr.Conflict, "too_many_reserved",
+		"You have too many items waiting for payment in other checkouts. Finish those, or order fewer items.")
 )
 
 // AmountChanged is the cause of an amount_changed error: the total the server computes now, which differs from

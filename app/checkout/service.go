@@ -31,6 +31,8 @@ type Service struct {
 	// ConfirmBudget bounds one confirm, its Stripe calls and retries included; it goes on when the shopper's
 	// request is canceled (the tab closed).
 	ConfirmBudget time.Duration
+	// MaxHeldUnits bounds the units one client's unpaid orders hold reserved at once (0 = no bound).
+	MaxHeldUnits int64
 	// SearchCatchUp is how long after an attempt began Stripe's search is trusted to show what it made.
 	SearchCatchUp time.Duration
 }

@@ -127,6 +127,28 @@ func Apply(ctx context.Context, db *gorm.DB, orderID string, ch Change) (models.
 	return out, changed, err
 }
 
+// ReleaseWithoutIntent gives the stock of an order back at once when its attempt made no PaymentIntent (Stripe
+// refused the token or the request): nothing can pay it later, and held stock would lock the shop up. The next
+// Pay reserves again. The status does not change.
+func ReleaseWithoutIntent(ctx context.Context, db *gorm.DB, orderID, source, detail string) error {
+	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		o, err := models.LockOrder(ctx, tx, orderID)
+		if err != nil {
+			return err
+		}
+		if o.PaymentIntentID != nil || o.StockState != models.StockReserved || o.AttemptState != models.AttemptIdle {
+			return nil
+		}
+		if err := models.ReleaseStock(ctx, tx, o.Items); err != nil {
+			return fmt.Errorf("release stock: %w", err)
+		}
+		if err := models.UpdateOrderFields(ctx, tx, o.ID, map[string]any{"stock_state": models.StockReleased}); err != nil {
+			return err
+		}
+		return models.AddOrderEvent(ctx, tx, o.ID, source, "", "stock.released", o.Status, o.Status, detail)
+	})
+}
+
 // stateOf is the part of an order the state machine reads. Orders refunded before the charge's refund time was
 // kept count their refunded amount as the charge's.
 func stateOf(o models.Order) State {
