@@ -418,3 +418,28 @@ func TestStockIsNotHeldByAttemptsThatMadeNothing(t *testing.T) {
 		}
 	})
 }
+
+// Stripe's minimum charge per currency is the shop's too (not only JPY and GBP): a HUF shop refuses a total
+// below HUF 175.00 before calling Stripe. A code that leaves less than the minimum (a 100 % code with free
+// shipping) is refused: the shop's choice, documented in the README.
+func TestPerCurrencyMinimumsAndFreeOrders(t *testing.T) {
+	t.Run("HUF 175.00", func(t *testing.T) {
+		s := apptest.New(t, apptest.Options{Env: map[string]string{"CURRENCY": "huf"}})
+		c := shopper(t, s, "stoneware-mug") // 1600 + 500 minor units, below 17500
+		res, r := confirm(t, c, confirmBody(s.Token(t, "4242424242424242")))
+		res.Expect(t, http.StatusUnprocessableEntity)
+		if r.Error == nil || r.Error.Code != "amount_too_small" || len(listIntents(t, s)) != 0 {
+			t.Fatalf("reply %s", res.Body)
+		}
+	})
+	t.Run("a 100 % code is refused", func(t *testing.T) {
+		s := apptest.New(t)
+		s.App.DB().Create(&models.Discount{ID: models.NewID(), Code: "FREE100", Kind: models.DiscountPercent, PercentOff: 100, Active: true})
+		c := shopper(t, s, "everyday-sneakers") // 89.00, free shipping
+		res := c.PostJSON("/checkout/discount", map[string]string{"code": "FREE100"})
+		res.Expect(t, http.StatusUnprocessableEntity)
+		if !strings.Contains(res.Body, "smallest amount we can charge") {
+			t.Fatalf("reply %s", res.Body)
+		}
+	})
+}

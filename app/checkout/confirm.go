@@ -233,6 +233,9 @@ func (s *Service) prepare(ctx context.Context, in Input, held int64) (models.Ord
 		if q.Total < minimumCharge(s.Currency) {
 			return ErrTooSmall
 		}
+		if q.Total > payments.MaximumCharge {
+			return ErrTooLarge
+		}
 		if in.ExpectedAmount != nil && *in.ExpectedAmount != q.Total {
 			return amountChanged(q, s.Currency)
 		}

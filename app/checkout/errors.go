@@ -15,6 +15,7 @@ var (
 	ErrEmptyCart   = apperr.New(apperr.Invalid, "cart_empty", "Your cart is empty.")
 	ErrBusy        = apperr.New(apperr.Conflict, "payment_in_progress", "Your payment is already being processed. Please wait a moment.")
 	ErrTooSmall    = apperr.New(apperr.Invalid, "amount_too_small", "The order total is below the smallest amount we can charge.")
+	ErrTooLarge    = apperr.New(apperr.Invalid, "amount_too_large", "The order total is above the largest amount we can charge at once. Split it into smaller orders.")
 	ErrTooMuchHeld = apperr.New(apperr.Conflict, "too_many_reserved",
 		"You have too many items waiting for payment in other checkouts. Finish those, or order fewer items.")
 )
