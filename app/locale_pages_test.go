@@ -298,6 +298,21 @@ func TestAcceptLanguageOverHTTP(t *testing.T) {
 			t.Errorf("no German price in:\n%s", res.Body)
 		}
 	})
+	t.Run("first-time visitors each get their language from the cached pages", func(t *testing.T) {
+		// The catalog and product pages of visitors without a session come from a per-snapshot cache: one
+		// visitor's language must never be served to the next.
+		for _, path := range []string{"/", "/products/stoneware-mug"} {
+			for _, lang := range []string{"de", "en", "fr", "id", "de"} {
+				res := s.Client(t).Do(http.MethodGet, path, nil, http.Header{"Accept-Language": {lang}}).Expect(t, http.StatusOK)
+				if got := langOf(res.Body); got != lang {
+					t.Errorf("%s for a first-time visitor asking %q came in %q", path, lang, got)
+				}
+				if vary := strings.Join(res.Header.Values("Vary"), ","); !strings.Contains(vary, "Accept-Language") {
+					t.Errorf("%s: Vary %q lacks Accept-Language", path, vary)
+				}
+			}
+		}
+	})
 	t.Run("the admin's pages stay in English", func(t *testing.T) {
 		res := s.Client(t).Do(http.MethodGet, "/admin/login", nil, http.Header{"Accept-Language": {"de"}}).Expect(t, http.StatusOK)
 		if langOf(res.Body) != "en" {
