@@ -25,6 +25,7 @@ type apiOrder struct {
 	Shipping        int64     `json:"shipping"`
 	Total           int64     `json:"total"`
 	PaymentIntentID *string   `json:"payment_intent_id"`
+	ReviewReason    *string   `json:"review_reason"`
 	CreatedAt       time.Time `json:"created_at"`
 	UpdatedAt       time.Time `json:"updated_at"`
 
@@ -64,7 +65,7 @@ type apiOrderDetail struct {
 func toAPIOrder(o models.Order) apiOrder {
 	return apiOrder{ID: o.ID, Number: o.Number, Status: o.Status, Email: o.Email, Currency: o.Currency,
 		Subtotal: o.Subtotal, Discount: o.Discount, Shipping: o.Shipping, Total: o.Total,
-		PaymentIntentID: o.PaymentIntentID, apiFulfillment: toAPIFulfillment(o),
+		PaymentIntentID: o.PaymentIntentID, ReviewReason: o.ReviewReason, apiFulfillment: toAPIFulfillment(o),
 		CreatedAt: o.CreatedAt.UTC(), UpdatedAt: o.UpdatedAt.UTC()}
 }
 

@@ -34,6 +34,12 @@ func (a *App) showDashboard(c echo.Context) error {
 	if d.Stuck, err = models.CountOrdersUpdated(ctx, a.db.DB, models.OpenPaymentStatuses, time.Time{}, now.Add(-adminStuckAfter)); err != nil {
 		return err
 	}
+	if d.ExtraFound, d.ExtraRefunded, err = models.CountExtraPaymentsSince(ctx, a.db.DB, monday); err != nil {
+		return err
+	}
+	if d.NeedsReview, err = models.CountOrdersUpdated(ctx, a.db.DB, []string{models.StatusNeedsReview}, time.Time{}, time.Time{}); err != nil {
+		return err
+	}
 	if d.Inbox, err = models.WebhookInboxHealth(ctx, a.db.DB); err != nil {
 		return fmt.Errorf("inbox health: %w", err)
 	}

@@ -231,7 +231,7 @@ func TestAdminOrdersJSONMatchesTheDatabase(t *testing.T) {
 	if len(list) != len(want) {
 		t.Fatalf("%d orders, want %d", len(list), len(want))
 	}
-	keys := "carrier,created_at,currency,discount,email,fulfillment_status,id,number,payment_intent_id,shipped_at,shipping,status,subtotal,total,tracking_number,updated_at"
+	keys := "carrier,created_at,currency,discount,email,fulfillment_status,id,number,payment_intent_id,review_reason,shipped_at,shipping,status,subtotal,total,tracking_number,updated_at"
 	for i, o := range want {
 		got := list[i]
 		if names := slices.Sorted(maps.Keys(got)); strings.Join(names, ",") != keys {

@@ -132,6 +132,43 @@ func TestAdminRefundsPartiallyAndShowsThePendingRefund(t *testing.T) {
 	}
 }
 
+// A refund Stripe accepted can fail later (refund.failed, refund.updated, charge.refund.updated): its amount goes
+// back to the charge, so the order is no longer refunded, and the timeline says so.
+func TestARefundThatFailsLaterIsNoLongerCounted(t *testing.T) {
+	s := newAdminServer(t)
+	o := placeOrder(t, s) // 23.00
+	s.Settle(t)
+	s.App.Simulator().SetFaults(stripesim.Faults{RefundOutcome: "fail", ProcessingDelay: 100 * time.Millisecond})
+	c := signedInAdmin(t, s)
+	c.PostForm("/admin/orders/"+o.ID+"/refund", refundForm(t, c, o.ID, "")).Expect(t, http.StatusSeeOther)
+	s.Advance(2 * time.Second)         // Stripe's refunds fail days later; here, seconds on the simulator's clock
+	time.Sleep(200 * time.Millisecond) // the simulator fails the refund after its processing delay
+	s.Settle(t)
+	got := reload(t, s, o)
+	if got.Status != models.StatusPaid || got.RefundedAmount != 0 || got.RefundPending != 0 {
+		t.Fatalf("after the refund failed: %s refunded=%d pending=%d", got.Status, got.RefundedAmount, got.RefundPending)
+	}
+	rs := refundsOf(t, s, o.ID)
+	if len(rs) != 1 || rs[0].Status != "failed" || rs[0].FailedAt == 0 {
+		t.Fatalf("refunds %+v", rs)
+	}
+	evs, _ := models.OrderEvents(t.Context(), s.App.DB().DB, o.ID)
+	failed := false
+	for _, ev := range evs {
+		failed = failed || (ev.Kind == "refund.failed" && strings.Contains(ev.Detail, rs[0].StripeRefundID))
+	}
+	if !failed {
+		t.Errorf("no refund.failed on the timeline: %+v", evs)
+	}
+	// Refunding again works, and counts.
+	s.App.Simulator().SetFaults(stripesim.Faults{})
+	c.PostForm("/admin/orders/"+o.ID+"/refund", refundForm(t, c, o.ID, "")).Expect(t, http.StatusSeeOther)
+	s.Settle(t)
+	if got := reload(t, s, o); got.Status != models.StatusRefunded || got.RefundedAmount != 2300 {
+		t.Fatalf("after a second refund: %s refunded=%d", got.Status, got.RefundedAmount)
+	}
+}
+
 func TestAdminRefundRefusals(t *testing.T) {
 	s := newAdminServer(t)
 	o := placeOrder(t, s) // 23.00 usd

@@ -142,16 +142,17 @@ func newWithDB(ctx context.Context, cfg Config, log *slog.Logger, db *models.DB)
 	a.checkout = &checkout.Service{
 		DB: db.DB, Pay: a.pay, Currency: cfg.Currency, BaseURL: cfg.BaseURL, Log: log,
 		Shipping:        orders.Shipping{Flat: cfg.ShippingFlat, FreeOver: cfg.FreeShippingOver},
-		InFlightTimeout: cfg.InFlightTimeout,
+		InFlightTimeout: cfg.InFlightTimeout, SearchCatchUp: cfg.SearchCatchUp, Now: cfg.Now,
+		ConfirmBudget: cfg.ConfirmBudget, MaxHeldUnits: cfg.MaxHeldUnits,
 	}
 	a.refunds = &refunds.Service{DB: db.DB, Pay: a.pay, Log: log, StatusLabel: admin.StatusLabel}
 	a.webhookMetrics = webhooks.NewMetrics(a.metrics.reg)
 	a.worker = webhooks.NewWorker(db.DB, log.With("component", "webhooks"), a.webhookMetrics,
-		&webhooks.Applier{DB: db.DB, Log: log.With("component", "webhooks")}, instanceID())
+		&webhooks.Applier{DB: db.DB, Log: log.With("component", "webhooks"), Refunder: a.pay}, instanceID())
 	a.pruner = webhooks.NewPruner(db.DB, log.With("component", "webhooks"), cfg.InboxRetention)
 	a.inbox = &webhooks.Inbox{DB: db.DB, Secret: cfg.StripeWebhookSecret, Log: log, Metrics: a.webhookMetrics, Wake: a.worker.Wake}
 	a.reconciler = &jobs.Reconciler{DB: db.DB, Checkout: a.checkout, Pay: a.pay, Inbox: a.inbox, Log: log.With("component", "reconciler"),
-		Lookback: 72 * time.Hour, StuckAfter: cfg.StuckAfter, AbandonAfter: cfg.AbandonAfter}
+		Lookback: 72 * time.Hour, StuckAfter: cfg.StuckAfter, AbandonAfter: cfg.AbandonAfter, Now: cfg.Now}
 	if err := a.setUpMail(); err != nil {
 		return nil, err
 	}
@@ -224,7 +225,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
+		WriteTimeout:      a.cfg.WriteTimeout(),
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
 	}
@@ -270,3 +271,6 @@ func (a *App) Close() error {
 	}
 	return a.db.Close()
 }
+
+// Checkout is the checkout service (tests settle orders through it).
+func (a *App) Checkout() *checkout.Service { return a.checkout }

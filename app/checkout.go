@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/netip"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -44,6 +45,9 @@ func (a *App) showCheckout(c echo.Context) error {
 	}
 	for _, ct := range checkout.Countries {
 		view.Countries = append(view.Countries, checkoutview.Country{Code: ct.Code, Name: ct.Name})
+	}
+	if secret, next, ok := a.checkout.PendingAction(ctx, cartID); ok {
+		view.Config.PendingAction = &checkoutview.PendingAction{ClientSecret: secret, NextURL: next}
 	}
 	if note != nil {
 		view.DiscountNote = note.Error() + " It was removed from your order."
@@ -133,7 +137,9 @@ func (a *App) discountChanged(c echo.Context, q orders.Quote, msg string) error 
 type confirmRequest struct {
 	ConfirmationTokenID string `json:"confirmation_token_id"`
 	Email               string `json:"email"`
-	Shipping            struct {
+	// ExpectedAmount is what the pay button showed: a precondition, never the amount charged.
+	ExpectedAmount *int64 `json:"expected_amount"`
+	Shipping       struct {
 		Name    string `json:"name"`
 		Address struct {
 			Line1      string `json:"line1"`
@@ -158,6 +164,8 @@ func (a *App) confirmCheckout(c echo.Context) error {
 		Shipping: payments.Shipping{Name: req.Shipping.Name, Line1: req.Shipping.Address.Line1, Line2: req.Shipping.Address.Line2,
 			City: req.Shipping.Address.City, State: req.Shipping.Address.State, PostalCode: req.Shipping.Address.PostalCode,
 			Country: req.Shipping.Address.Country},
+		ExpectedAmount: req.ExpectedAmount,
+		ClientKey:      holdKey(c.RealIP()),
 	}
 	if u, ok := a.currentUser(c); ok {
 		in.UserID = u.ID
@@ -172,6 +180,10 @@ func (a *App) confirmCheckout(c echo.Context) error {
 		return checkout.ErrEmptyCart
 	}
 	res, err := a.checkout.Confirm(c.Request().Context(), in)
+	var moved *checkout.AmountChanged
+	if errors.As(err, &moved) {
+		return a.amountChanged(c, err, moved.Quote)
+	}
 	if err != nil {
 		return fmt.Errorf("confirm checkout: %w", err)
 	}
@@ -183,6 +195,22 @@ func (a *App) confirmCheckout(c echo.Context) error {
 		out["message"] = res.Message
 	}
 	return c.JSON(http.StatusOK, out)
+}
+
+// amountChanged answers 409 amount_changed with the new summary, so checkout.js can update the Payment Element
+// and the page and ask the shopper to press Pay again.
+func (a *App) amountChanged(c echo.Context, err error, q orders.Quote) error {
+	e, _ := apperr.As(err)
+	cart, cerr := models.CartByID(c.Request().Context(), a.db.DB, a.sessionString(c, sessCart))
+	if cerr != nil {
+		return fmt.Errorf("load cart: %w", cerr)
+	}
+	var html bytes.Buffer
+	if err := checkoutview.OrderSummary(a.page(c, ""), summaryView(cart, q)).Render(c.Request().Context(), &html); err != nil {
+		return fmt.Errorf("render summary: %w", err)
+	}
+	e.Extra["summary_html"] = html.String()
+	return e
 }
 
 // completeCheckout is the return_url: it settles the order from Stripe and shows its page.
@@ -246,4 +274,18 @@ func bindBody(c echo.Context, v any) error {
 		return echo.NewHTTPError(http.StatusBadRequest, "The form could not be read.")
 	}
 	return nil
+}
+
+// holdKey names a client for the bound on the stock it may hold: its address, an IPv6 address by its /64 (one
+// subscriber's network).
+func holdKey(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return ip
+	}
+	if a.Is4() || a.Is4In6() {
+		return a.Unmap().String()
+	}
+	p, _ := a.Prefix(64)
+	return p.String()
 }

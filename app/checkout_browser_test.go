@@ -185,3 +185,54 @@ func TestBrowserCheckoutRunsUnderTheContentSecurityPolicy(t *testing.T) {
 		t.Fatalf("want exactly the one planted inline-script violation, got %d:\n%s", len(violations), strings.Join(violations, "\n"))
 	}
 }
+
+// A price changes while the checkout page is open: Pay gets 409 amount_changed, the script shows the new total in
+// the summary, the button and the Payment Element, says why, and the next Pay charges the new total.
+func TestBrowserCheckoutShowsAChangedTotalAndWaitsForPay(t *testing.T) {
+	s := apptest.New(t)
+	ctx := apptest.Browser(t)
+	browseToCheckout(t, ctx, s, "stoneware-mug") // 16.00 + 5.00 shipping
+	s.App.DB().Table("products").Where("slug = ?", "stoneware-mug").Update("price", 2000)
+	payWith(t, ctx, "4242424242424242")
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(`#error-message:not(:empty)`))); err != nil {
+		t.Fatal(err)
+	}
+	msg, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`#error-message`)))
+	amount, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#payment-element [data-amount]').getAttribute('data-amount')`))
+	total, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`[data-testid=total]`)))
+	button, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`#pay-amount`)))
+	disabled, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById('submit').disabled`))
+	if !strings.Contains(msg, "$25.00") || amount != "2500" || !strings.Contains(total, "$25.00") || !strings.Contains(button, "$25.00") || disabled {
+		t.Fatalf("message %q, element amount %s, total %q, button %q, disabled %v", msg, amount, total, button, disabled)
+	}
+	if n := len(listIntents(t, s)); n != 0 {
+		t.Fatalf("%d PaymentIntents after a stale amount", n)
+	}
+	payWith(t, ctx, "4242424242424242")
+	waitOrderStatus(t, ctx, "Paid")
+	if pis := listIntents(t, s); len(pis) != 1 || pis[0].AmountReceived != 2500 {
+		t.Fatalf("PaymentIntents %d", len(pis))
+	}
+}
+
+// The browser left the 3-D Secure challenge; reopening the checkout offers to finish it, and finishing it pays.
+func TestBrowserReloadFinishesThreeDSecure(t *testing.T) {
+	s := apptest.New(t)
+	ctx := apptest.Browser(t)
+	browseToCheckout(t, ctx, s, "merino-beanie")
+	payWith(t, ctx, "4000002500003155")
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(`#sim-3ds-complete`))); err != nil {
+		t.Fatal(err)
+	}
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(s.URL+"/checkout"),
+		chromedp.WaitVisible(chromedp.CSS(`#finish-authentication`)),
+		chromedp.Click(chromedp.CSS(`#finish-authentication`)),
+		chromedp.WaitVisible(chromedp.CSS(`#sim-3ds-complete`)),
+		chromedp.Click(chromedp.CSS(`#sim-3ds-complete`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitOrderStatus(t, ctx, "Paid")
+}

@@ -223,6 +223,7 @@ func TestCheckoutWhenStripeFailsTheOrderIsProcessingAndSettlesWithoutASecondChar
 	for kind, times := range map[string]int{"api_error": 1, "disconnect": 3, "timeout": 3} {
 		t.Run(kind, func(t *testing.T) {
 			s := apptest.New(t)
+			before := stock(t, s, "desk-planter")
 			c := shopper(t, s, "desk-planter")
 			// Webhooks dropped: the next Pay must settle the unknown attempt by itself.
 			s.App.Simulator().SetFaults(stripesim.Faults{FailNext: times, FailKind: kind, WebhookDropRate: 1})
@@ -235,20 +236,36 @@ func TestCheckoutWhenStripeFailsTheOrderIsProcessingAndSettlesWithoutASecondChar
 			if o.Status != models.StatusProcessing || o.AttemptState != models.AttemptUnknown {
 				t.Fatalf("order %s attempt %s", o.Status, o.AttemptState)
 			}
-			// Paying again first settles the unknown attempt with the same idempotency key.
+			// Paying again first settles the unknown attempt: a replay with its idempotency key recovers an answer
+			// that was lost on the way back.
 			_, r2 := confirm(t, c, confirmBody(s.Token(t, "4242424242424242")))
 			o = orderByNumber(t, s, r.OrderNumber)
 			if r2.OrderNumber != r.OrderNumber {
 				t.Fatalf("a second order was made")
 			}
-			if kind == "api_error" {
-				// The failed call never reached Stripe's core: a replay makes the one PaymentIntent now.
+			if kind != "api_error" {
 				if o.Status != models.StatusPaid {
 					t.Fatalf("after replay: %s", o.Status)
 				}
-			}
-			if o.Status == models.StatusPaid {
 				assertOnePaymentIntent(t, s, o.ID)
+				return
+			}
+			// Stripe stores the 500 under the key and replays it for 24 hours, and its search lags: until search
+			// has caught up the order stays processing and nothing new is sent.
+			if o.Status != models.StatusProcessing || r2.Status != "processing" || o.Attempt != 1 {
+				t.Fatalf("before search caught up: %s (reply %s), attempt %d", o.Status, r2.Status, o.Attempt)
+			}
+			// Once search has caught up and shows no PaymentIntent, the attempt made nothing: the next Pay (well
+			// within two minutes) starts a new attempt with a new key and pays.
+			s.Advance(s.App.Config().SearchCatchUp)
+			_, r3 := confirm(t, c, confirmBody(s.Token(t, "4242424242424242")))
+			o = orderByNumber(t, s, r.OrderNumber)
+			if r3.OrderNumber != r.OrderNumber || r3.Status != "succeeded" || o.Status != models.StatusPaid || o.Attempt != 2 {
+				t.Fatalf("after search caught up: reply %+v, order %s attempt %d", r3, o.Status, o.Attempt)
+			}
+			assertOnePaymentIntent(t, s, o.ID)
+			if got := stock(t, s, "desk-planter"); got != before-1 {
+				t.Errorf("stock %d, want %d", got, before-1)
 			}
 		})
 	}
@@ -414,18 +431,10 @@ func TestTwoShoppersRacingForTheLastUnit(t *testing.T) {
 }
 
 // assertOnePaymentIntent checks with Stripe (the simulator) that exactly one PaymentIntent exists for the order.
+// It lists rather than searches: Stripe's search lags behind writes, its list does not.
 func assertOnePaymentIntent(t *testing.T, s *apptest.Server, orderID string) {
 	t.Helper()
-	p := &stripe.PaymentIntentSearchParams{}
-	p.Query = "metadata['order_id']:'" + orderID + "'"
-	n := 0
-	for _, err := range s.App.Payments().Stripe().V1PaymentIntents.Search(t.Context(), p) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		n++
-	}
-	if n != 1 {
+	if n := countPaymentIntents(t, s, orderID); n != 1 {
 		t.Fatalf("Stripe holds %d PaymentIntents for the order, want 1", n)
 	}
 }
@@ -436,4 +445,19 @@ func shownDecline(code string) string {
 		return ""
 	}
 	return code
+}
+
+// countPaymentIntents counts the PaymentIntents Stripe holds for an order (metadata order_id).
+func countPaymentIntents(t *testing.T, s *apptest.Server, orderID string) int {
+	t.Helper()
+	n := 0
+	for pi, err := range s.App.Payments().Stripe().V1PaymentIntents.List(t.Context(), &stripe.PaymentIntentListParams{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pi.Metadata["order_id"] == orderID {
+			n++
+		}
+	}
+	return n
 }

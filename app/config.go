@@ -46,6 +46,7 @@ type Config struct {
 	ReconcileInterval    time.Duration
 	InboxRetention       time.Duration // applied webhook events are kept this long
 	MemoryLimit          int64         // soft limit of the Go heap in bytes (GOMEMLIMIT); 0 = none
+	AbandonAfter         time.Duration // stock of an unpaid order is released after this
 	AssetsDir            string        // development: serve assets from this folder on disk, read at each request
 
 	// Email (SMTP_URL, MAIL_FROM): without SMTPURL the shop's emails stay in the outbox for /admin/emails.
@@ -67,10 +68,20 @@ type Config struct {
 	BehindTemplProxy bool
 	// StripeTimeout bounds each HTTP request to Stripe (not a setting: tests shorten it).
 	StripeTimeout time.Duration
+	// ConfirmBudget bounds one confirm with its Stripe calls and retries; the HTTP server's write timeout exceeds it
+	// (not a setting; derived from StripeTimeout).
+	ConfirmBudget time.Duration
+	// MaxHeldUnits bounds the units one client's unpaid orders hold reserved at once (not a setting).
+	MaxHeldUnits int64
 	// InFlightTimeout is how long a confirm may be under way before it counts as lost (not a setting).
 	InFlightTimeout time.Duration
-	// StuckAfter and AbandonAfter are the reconciler's thresholds (not settings).
-	StuckAfter, AbandonAfter time.Duration
+	// StuckAfter is how long an unfinished payment waits before the reconciler re-reads it (not a setting).
+	StuckAfter time.Duration
+	// SearchCatchUp is how long after an attempt whose outcome is unknown Stripe's search is trusted to show
+	// its PaymentIntent (Stripe: under a minute; not a setting).
+	SearchCatchUp time.Duration
+	// Now is the shop's clock (nil = the machine's; tests move it instead of sleeping).
+	Now func() time.Time
 	// DiscountPerMinute and ConfirmPerMinute limit discount attempts and payments per client (not settings).
 	DiscountPerMinute, ConfirmPerMinute float64
 }
@@ -176,6 +187,9 @@ func LoadConfig(lookup func(string) (string, bool)) (Config, error) {
 	if c.MemoryLimit, err = memoryLimit(get("GOMEMLIMIT", "96MiB")); err != nil {
 		return c, bad("GOMEMLIMIT", "%v; use a size such as 96MiB or 1GiB, or off", err)
 	}
+	if c.AbandonAfter, err = time.ParseDuration(get("ABANDON_AFTER", "30m")); err != nil || c.AbandonAfter < time.Minute {
+		return c, bad("ABANDON_AFTER", "%q is not a duration of at least 1m; use e.g. 30m", get("ABANDON_AFTER", ""))
+	}
 	if err := c.loadMail(get); err != nil {
 		return c, err
 	}
@@ -186,9 +200,11 @@ func LoadConfig(lookup func(string) (string, bool)) (Config, error) {
 	c.BehindTemplProxy = get("TEMPL_DEV_MODE", "") == "true"
 	c.StripeTimeout = 30 * time.Second
 	c.InFlightTimeout = 2 * time.Minute
+	c.MaxHeldUnits = 30
+	c.ConfirmBudget = ConfirmBudgetFor(c.StripeTimeout)
 	c.StuckAfter = 2 * time.Minute
+	c.SearchCatchUp = 75 * time.Second
 	c.DiscountPerMinute, c.ConfirmPerMinute = 30, 20
-	c.AbandonAfter = time.Hour
 	return c, nil
 }
 
@@ -371,4 +387,16 @@ func memoryLimit(s string) (int64, error) {
 		return 0, fmt.Errorf("%d bytes is below 32MiB, too little for the shop", n*mult)
 	}
 	return n * mult, nil
+}
+
+// ConfirmBudgetFor is how long one confirm may take: its worst single Stripe call (stripe-go's two network
+// retries, so three requests of stripeTimeout each, plus our rate-limit backoff) and a little for the database.
+// A confirm that runs out of it ends with an unknown outcome, which is settled from Stripe later.
+func ConfirmBudgetFor(stripeTimeout time.Duration) time.Duration {
+	return 3*stripeTimeout + 15*time.Second
+}
+
+// WriteTimeout is the HTTP server's write timeout: longer than any confirm, so its answer is never cut off.
+func (c Config) WriteTimeout() time.Duration {
+	return max(60*time.Second, c.ConfirmBudget+15*time.Second)
 }

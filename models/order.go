@@ -22,16 +22,20 @@ const (
 	StatusPartiallyRefunded = "partially_refunded"
 	StatusRefunded          = "refunded"
 	StatusDisputed          = "disputed"
+	// StatusNeedsReview is money that arrived but does not match the order (amount_received or currency differ
+	// from the order's): review_reason says what; an admin decides, nothing ships.
+	StatusNeedsReview = "needs_review"
 )
 
 // Statuses lists every order status in lifecycle order.
 var Statuses = []string{StatusPending, StatusRequiresAction, StatusProcessing, StatusPaymentFailed, StatusPaid,
-	StatusCanceled, StatusPartiallyRefunded, StatusRefunded, StatusDisputed}
+	StatusCanceled, StatusPartiallyRefunded, StatusRefunded, StatusDisputed, StatusNeedsReview}
 
 // Named sets of order statuses; code asks StatusIn(status, set) rather than listing statuses again.
 var (
 	// PaidStatuses are the statuses of orders whose payment succeeded (refunds and disputes come after payment).
-	PaidStatuses = []string{StatusPaid, StatusPartiallyRefunded, StatusRefunded, StatusDisputed}
+	// needs_review is among them: money arrived, only its amount or currency is wrong.
+	PaidStatuses = []string{StatusPaid, StatusPartiallyRefunded, StatusRefunded, StatusDisputed, StatusNeedsReview}
 	// OpenPaymentStatuses are the statuses of payments that have not finished yet (stuck ones are re-read).
 	OpenPaymentStatuses = []string{StatusPending, StatusRequiresAction, StatusProcessing}
 	// UnpaidStatuses are the statuses of orders that still wait for a successful payment.
@@ -40,7 +44,7 @@ var (
 	// an order left in one of them is abandoned after a while.
 	RetryableStatuses = []string{StatusPending, StatusRequiresAction, StatusPaymentFailed}
 	// RefundableStatuses are the statuses from which the admin may refund.
-	RefundableStatuses = []string{StatusPaid, StatusPartiallyRefunded}
+	RefundableStatuses = []string{StatusPaid, StatusPartiallyRefunded, StatusNeedsReview}
 )
 
 // StatusIn reports whether status is one of set.
@@ -93,6 +97,10 @@ type Order struct {
 	StockState       string
 	RefundedAmount   int64
 	RefundPending    int64
+	ChargeRefunded   int64 // the charge's amount_refunded in the newest charge.refunded (by Stripe's time)
+	ChargeRefundedAt int64 // that event's Stripe created time
+	ReviewReason     *string
+	ClientKey        *string // who holds the order's stock reservation (client address; IPv6 by /64)
 	DisputeID        *string
 	DisputeStatus    *string
 	LastErrorType    *string
@@ -269,4 +277,25 @@ func OrderEvents(ctx context.Context, db *gorm.DB, orderID string) ([]OrderEvent
 	var evs []OrderEvent
 	err := db.WithContext(ctx).Where("order_id = ?", orderID).Order("created_at, id").Find(&evs).Error
 	return evs, err
+}
+
+// LatestPaidOrderForCart finds the cart's newest order paid since a time.
+func LatestPaidOrderForCart(ctx context.Context, db *gorm.DB, cartID string, since time.Time) (Order, error) {
+	var o Order
+	err := db.WithContext(ctx).Where("cart_id = ? AND status IN ? AND paid_at >= ?", cartID, PaidStatuses, since.UTC()).
+		Order("paid_at DESC").Take(&o).Error
+	return o, notFound(err)
+}
+
+// HeldUnits is how many units a client's unpaid orders other than one hold reserved.
+func HeldUnits(ctx context.Context, db *gorm.DB, clientKey, exceptOrderID string) (int64, error) {
+	var n *int64
+	err := db.WithContext(ctx).Table("order_items").
+		Joins("JOIN orders ON orders.id = order_items.order_id").
+		Where("orders.client_key = ? AND orders.stock_state = ? AND orders.id <> ?", clientKey, StockReserved, exceptOrderID).
+		Select("SUM(order_items.quantity)").Scan(&n).Error
+	if err != nil || n == nil {
+		return 0, err
+	}
+	return *n, nil
 }

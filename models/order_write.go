@@ -124,12 +124,13 @@ func RecordPaymentIntentOnce(ctx context.Context, db *gorm.DB, orderID, paymentI
 	return nil
 }
 
-// StuckOrders lists up to limit orders whose payment is under way (OpenPaymentStatuses), that were sent to
-// Stripe at least once and have not changed since before, oldest change first.
+// StuckOrders lists up to limit orders whose payment is under way (OpenPaymentStatuses) or whose last attempt's
+// outcome is unknown, that were sent to Stripe at least once and have not changed since before, oldest change
+// first.
 func StuckOrders(ctx context.Context, db *gorm.DB, before time.Time, limit int) ([]Order, error) {
 	var os []Order
 	err := db.WithContext(ctx).
-		Where("status IN ? AND updated_at < ? AND attempt > 0", OpenPaymentStatuses, before).
+		Where("(status IN ? OR attempt_state = ?) AND updated_at < ? AND attempt > 0", OpenPaymentStatuses, AttemptUnknown, before).
 		Order("updated_at").Limit(limit).Find(&os).Error
 	if err != nil {
 		return nil, fmt.Errorf("find stuck orders: %w", err)

@@ -16,8 +16,10 @@ type Refund struct {
 	Seq            int
 	StripeRefundID string
 	Amount         int64
-	Status         string // Stripe's refund status when it was made: pending, succeeded, failed…
+	Status         string // Stripe's refund status: pending, succeeded, failed… (failed and canceled stay)
 	AdminID        *string
+	StripeCreated  int64 // Stripe's created time of the refund
+	FailedAt       int64 // Stripe's time of the event that said it failed or was canceled; 0 while it has not
 	CreatedAt      time.Time
 }
 
@@ -53,4 +55,39 @@ func AddRefund(ctx context.Context, db *gorm.DB, r *Refund) (bool, error) {
 		return false, fmt.Errorf("record refund: %w", res.Error)
 	}
 	return res.RowsAffected > 0, nil
+}
+
+// RecordRefundState stores what a refund event says about a refund (one made from the Dashboard is added with
+// seq 0): its status, created time and, the first time it is failed or canceled, when. A failed or canceled
+// refund stays so. It reports whether the refund has just turned failed.
+func RecordRefundState(ctx context.Context, db *gorm.DB, r Refund, failed bool, at int64) (bool, error) {
+	if _, err := AddRefund(ctx, db, &r); err != nil {
+		return false, err
+	}
+	up := map[string]any{"stripe_created": r.StripeCreated}
+	if !failed {
+		up["status"] = r.Status
+		err := db.WithContext(ctx).Model(&Refund{}).
+			Where("stripe_refund_id = ? AND failed_at = 0", r.StripeRefundID).Updates(up).Error
+		return false, err
+	}
+	up["status"], up["failed_at"] = r.Status, at
+	res := db.WithContext(ctx).Model(&Refund{}).Where("stripe_refund_id = ? AND failed_at = 0", r.StripeRefundID).Updates(up)
+	if res.Error != nil {
+		return false, fmt.Errorf("record refund state: %w", res.Error)
+	}
+	return res.RowsAffected > 0, nil
+}
+
+// FailedRefundsCounted sums an order's failed refunds that the charge's amount_refunded at time at still
+// counted: made by then (created <= at) and failed after it (a failure within the same second of Stripe's clock counts as before it).
+func FailedRefundsCounted(ctx context.Context, db *gorm.DB, orderID string, at int64) (int64, error) {
+	var n *int64
+	err := db.WithContext(ctx).Model(&Refund{}).
+		Where("order_id = ? AND failed_at > ? AND stripe_created <= ?", orderID, at, at).
+		Select("SUM(amount)").Scan(&n).Error
+	if err != nil || n == nil {
+		return 0, err
+	}
+	return *n, nil
 }

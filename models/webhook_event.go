@@ -127,3 +127,16 @@ func RecordWebhookOutcome(ctx context.Context, db *gorm.DB, eventID, worker stri
 	}
 	return db.WithContext(ctx).Model(&WebhookEvent{}).Where("id = ? AND locked_by = ?", eventID, worker).Updates(up).Error
 }
+
+// RecordWebhookRejectionOnce records a refused event unless that event was already refused for that reason (the
+// reconciler reads the same events on every pass); it reports whether it is new.
+func RecordWebhookRejectionOnce(ctx context.Context, db *gorm.DB, r *WebhookRejection) (bool, error) {
+	var n int64
+	if err := db.WithContext(ctx).Model(&WebhookRejection{}).Where("event_id = ? AND reason = ?", r.EventID, r.Reason).Count(&n).Error; err != nil {
+		return false, err
+	}
+	if n > 0 {
+		return false, nil
+	}
+	return true, RecordWebhookRejection(ctx, db, r)
+}

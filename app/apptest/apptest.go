@@ -17,6 +17,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -28,6 +29,23 @@ type Server struct {
 	*httptest.Server
 	App  *app.App
 	Logs *LogBuffer
+	// Clock is the shop's clock; Advance moves it and the simulator's together.
+	Clock *Clock
+}
+
+// Clock is a clock that runs with the machine's and can be moved forward.
+type Clock struct{ offset atomic.Int64 }
+
+// Now is the machine's time plus every Advance so far.
+func (c *Clock) Now() time.Time { return time.Now().Add(time.Duration(c.offset.Load())) }
+
+// Advance lets d pass on the shop's clock and on the simulator's (search catches up, attempts grow old,
+// stuck orders become due) without sleeping.
+func (s *Server) Advance(d time.Duration) {
+	s.Clock.offset.Add(int64(d))
+	if sim := s.App.Simulator(); sim != nil {
+		sim.Advance(d)
+	}
 }
 
 // Options changes the settings of the app under test (the environment names of README.md, "Settings").
@@ -59,8 +77,12 @@ func New(t testing.TB, opts ...Options) *Server {
 	ts := httptest.NewUnstartedServer(nil)
 	cfg.BaseURL = "http://" + ts.Listener.Addr().String()
 	cfg.StripeTimeout = 2 * time.Second // a simulated timeout need not take 30 s
+	cfg.ConfirmBudget = app.ConfirmBudgetFor(cfg.StripeTimeout)
 	// Tests drive many checkouts from one address; the limits have tests of their own.
 	cfg.DiscountPerMinute, cfg.ConfirmPerMinute = 1e6, 1e6
+	cfg.MaxHeldUnits = 1e6
+	clock := &Clock{}
+	cfg.Now = clock.Now
 	for _, o := range opts {
 		if o.Tune != nil {
 			o.Tune(&cfg)
@@ -80,7 +102,7 @@ func New(t testing.TB, opts ...Options) *Server {
 			t.Logf("app logs:\n%s", logs.String())
 		}
 	})
-	return &Server{Server: ts, App: a, Logs: logs}
+	return &Server{Server: ts, App: a, Logs: logs, Clock: clock}
 }
 
 // DatabaseURL returns a fresh empty database for one test.

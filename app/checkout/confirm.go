@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/stripe/stripe-go/v82"
 	"gorm.io/gorm"
@@ -26,13 +27,25 @@ type Result struct {
 // confirm the order's one PaymentIntent (or confirm the existing one again). Safe against double clicks and
 // concurrent requests: one cart has at most one open order and one attempt under way. What the shopper can act
 // on is an *apperr.Error: fields to fix, an empty cart, short stock, a code no longer valid, a decline…
+//
+// The shopper may close the tab while Stripe works: the confirm goes on without the request's cancellation (but
+// within ConfirmBudget), so what Stripe did is always recorded, and no attempt is left in flight.
 func (s *Service) Confirm(ctx context.Context, in Input) (Result, error) {
+	budget := s.ConfirmBudget
+	if budget <= 0 {
+		budget = 2 * time.Minute
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), budget)
+	defer cancel()
 	res, err := s.confirm(ctx, in)
 	return res, confirmError(err)
 }
 
 func (s *Service) confirm(ctx context.Context, in Input) (Result, error) {
 	if err := in.Validate(); err != nil {
+		return Result{}, err
+	}
+	if err := s.checkExpected(ctx, in); err != nil {
 		return Result{}, err
 	}
 	// An earlier attempt whose outcome is unknown must be settled before anything new is sent to Stripe.
@@ -45,9 +58,38 @@ func (s *Service) confirm(ctx context.Context, in Input) (Result, error) {
 			return s.resultFor(o, nil), nil
 		}
 	}
-	o, prevAmount, err := s.prepare(ctx, in)
-	if err != nil {
-		return Result{}, err
+	var (
+		o   models.Order
+		err error
+	)
+	for try := 0; ; try++ {
+		// Stripe first: the order's PaymentIntent is made to hold the cart's total before the order's lines and
+		// total change, so that neither the order nor a confirm is ever at an amount Stripe has not accepted.
+		held, done, err := s.alignIntent(ctx, in)
+		if err != nil || done != nil {
+			if done != nil {
+				return *done, err
+			}
+			return Result{}, err
+		}
+		o, err = s.prepare(ctx, in, held)
+		if errors.Is(err, ErrEmptyCart) {
+			// Pay pressed again after the payment succeeded without this browser (3-D Secure finished, the
+			// webhook emptied the cart): the order page, never an error and never a second charge.
+			if paid, perr := models.LatestPaidOrderForCart(ctx, s.DB, in.CartID, s.now().Add(-time.Hour)); perr == nil {
+				return s.resultFor(paid, nil), nil
+			}
+		}
+		if errors.Is(err, errAmountMoved) && try < 2 {
+			continue // the cart changed between the two steps: align again
+		}
+		if errors.Is(err, errAmountMoved) {
+			return Result{}, ErrBusy
+		}
+		if err != nil {
+			return Result{}, err
+		}
+		break
 	}
 	if !retryable(o) {
 		return s.resultFor(o, nil), nil
@@ -58,9 +100,81 @@ func (s *Service) confirm(ctx context.Context, in Input) (Result, error) {
 		pi, err = s.Pay.CreateAndConfirm(ctx, a)
 	} else {
 		a.PaymentIntentID = *o.PaymentIntentID
-		pi, err = s.Pay.Reconfirm(ctx, a, prevAmount)
+		pi, err = s.Pay.Reconfirm(ctx, a)
 	}
 	return s.finish(ctx, o, pi, err)
+}
+
+// checkExpected refuses, before anything is sent to Stripe, a confirm whose expected_amount (what the pay button
+// showed) is not the cart's total now. prepare checks again under the cart's lock.
+func (s *Service) checkExpected(ctx context.Context, in Input) error {
+	if in.ExpectedAmount == nil {
+		return nil
+	}
+	cart, err := models.CartByID(ctx, s.DB, in.CartID)
+	if err != nil || len(cart.Items) == 0 {
+		return nil // prepare says what is wrong
+	}
+	code, err := models.CartDiscountCode(ctx, s.DB, in.CartID)
+	if err != nil {
+		return err
+	}
+	q, err := s.Quote(ctx, cart, code)
+	if err != nil {
+		return nil // a code no longer valid: prepare says so
+	}
+	if *in.ExpectedAmount != q.Total {
+		return amountChanged(q, s.Currency)
+	}
+	return nil
+}
+
+// errAmountMoved means the cart's total is no longer what the order's PaymentIntent was just made to hold.
+var errAmountMoved = errors.New("cart total moved while aligning the payment intent")
+
+// alignIntent reads the cart's open order's PaymentIntent from Stripe, when it has one and may be paid again,
+// and updates its amount (and customer) to the cart's total as it is now. It returns the amount Stripe holds
+// (-1 when there is no PaymentIntent to align), or, when Stripe says the PaymentIntent has moved on by itself
+// (3-D Secure finished while the browser was away), the answer for the browser.
+func (s *Service) alignIntent(ctx context.Context, in Input) (int64, *Result, error) {
+	o, err := models.OpenOrderForCart(ctx, s.DB, in.CartID)
+	if err != nil || o.PaymentIntentID == nil || !retryable(o) || o.AttemptState != models.AttemptIdle {
+		return -1, nil, nil // no order, none at Stripe, or prepare says why not
+	}
+	cart, err := models.CartByID(ctx, s.DB, in.CartID)
+	if err != nil {
+		return -1, nil, nil
+	}
+	code, err := models.CartDiscountCode(ctx, s.DB, in.CartID)
+	if err != nil {
+		return -1, nil, err
+	}
+	q, err := s.Quote(ctx, cart, code)
+	if err != nil || len(cart.Items) == 0 || q.Total < minimumCharge(s.Currency) {
+		return -1, nil, nil // prepare refuses it with the shopper's reason
+	}
+	if in.ExpectedAmount != nil && *in.ExpectedAmount != q.Total {
+		return -1, nil, amountChanged(q, s.Currency)
+	}
+	pi, err := s.Pay.Retrieve(ctx, *o.PaymentIntentID, o.Number)
+	if err != nil {
+		return -1, nil, alignError(err, o.Number)
+	}
+	switch pi.Status {
+	case stripe.PaymentIntentStatusSucceeded, stripe.PaymentIntentStatusProcessing, stripe.PaymentIntentStatusCanceled:
+		// Nothing to confirm again: the payment went on without this browser. Say so, never charge twice.
+		o, err := s.applyIntent(ctx, o.ID, pi, orders.SourceApp)
+		if err != nil {
+			return -1, nil, err
+		}
+		r := s.resultFor(o, pi)
+		return -1, &r, nil
+	}
+	pi, err = s.Pay.Align(ctx, pi, o.Number, q.Total, in.CustomerID)
+	if err != nil {
+		return -1, nil, alignError(err, o.Number)
+	}
+	return pi.Amount, nil, nil
 }
 
 // retryable reports whether a new attempt may be made on the order.
@@ -74,13 +188,11 @@ func (s *Service) outcomeUnknown(o models.Order) bool {
 		s.now().Sub(*o.AttemptStartedAt) > s.InFlightTimeout
 }
 
-// prepare creates or updates the cart's open order in one transaction and claims a new attempt on it.
-// It returns the order and the amount of its PaymentIntent before this attempt.
-func (s *Service) prepare(ctx context.Context, in Input) (models.Order, int64, error) {
-	var (
-		o          models.Order
-		prevAmount int64
-	)
+// prepare creates or updates the cart's open order in one transaction and claims a new attempt on it. held is
+// the amount the order's PaymentIntent holds at Stripe (-1 = not read): an order with a PaymentIntent changes its
+// lines and total only to the amount Stripe holds.
+func (s *Service) prepare(ctx context.Context, in Input, held int64) (models.Order, error) {
+	var o models.Order
 	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		// Lock the cart row: concurrent confirms of one cart queue here, so there is one order per cart.
 		found, err := models.LockCart(ctx, tx, in.CartID, s.now())
@@ -121,14 +233,22 @@ func (s *Service) prepare(ctx context.Context, in Input) (models.Order, int64, e
 		if q.Total < minimumCharge(s.Currency) {
 			return ErrTooSmall
 		}
+		if q.Total > payments.MaximumCharge {
+			return ErrTooLarge
+		}
+		if in.ExpectedAmount != nil && *in.ExpectedAmount != q.Total {
+			return amountChanged(q, s.Currency)
+		}
+		if existing.PaymentIntentID != nil && q.Total != held {
+			return errAmountMoved
+		}
 		o = existing
-		prevAmount = o.AttemptAmount
 		if o.ID == "" {
 			o = models.Order{CartID: &in.CartID, Currency: s.Currency}
 		}
-		held := o.DiscountCode
+		heldCode := o.DiscountCode
 		fillOrder(&o, in, q)
-		if err := holdRedemption(ctx, tx, &o, held); err != nil {
+		if err := holdRedemption(ctx, tx, &o, heldCode); err != nil {
 			return err
 		}
 		if err := s.saveOrder(ctx, tx, &o, cart); err != nil {
@@ -140,7 +260,7 @@ func (s *Service) prepare(ctx context.Context, in Input) (models.Order, int64, e
 		o, err = models.OrderByID(ctx, tx, o.ID)
 		return err
 	})
-	return o, prevAmount, err
+	return o, err
 }
 
 // fillOrder copies the shopper's details and the server's quote onto the order.
@@ -160,6 +280,9 @@ func fillOrder(o *models.Order, in Input, q orders.Quote) {
 	if in.CustomerID != "" {
 		o.CustomerID = &in.CustomerID
 	}
+	if in.ClientKey != "" {
+		o.ClientKey = &in.ClientKey
+	}
 }
 
 // saveOrder stores the order and makes its lines and stock reservation match the cart.
@@ -169,6 +292,9 @@ func (s *Service) saveOrder(ctx context.Context, tx *gorm.DB, o *models.Order, c
 		lines = append(lines, models.OrderItem{ProductID: it.ProductID, Name: it.Product.Name, UnitPrice: it.Product.Price, Quantity: it.Quantity})
 	}
 	isNew := o.CreatedAt.IsZero()
+	if err := s.checkHeld(ctx, tx, *o, lines); err != nil {
+		return err
+	}
 	if !isNew && o.StockState == models.StockReserved && sameLines(o.Items, lines) {
 		return models.SaveOrder(ctx, tx, o)
 	}
@@ -196,6 +322,26 @@ func (s *Service) saveOrder(ctx context.Context, tx *gorm.DB, o *models.Order, c
 	if isNew {
 		return models.AddOrderEvent(ctx, tx, o.ID, orders.SourceApp, "", "order.created", "", models.StatusPending,
 			fmt.Sprintf("total=%d %s", o.Total, o.Currency))
+	}
+	return nil
+}
+
+// checkHeld bounds the stock one client holds: the units of its other unpaid orders and of this one together.
+// One request per fresh cookie can then not reserve the shop empty.
+func (s *Service) checkHeld(ctx context.Context, tx *gorm.DB, o models.Order, lines []models.OrderItem) error {
+	if s.MaxHeldUnits <= 0 || o.ClientKey == nil || *o.ClientKey == "" {
+		return nil
+	}
+	var units int64
+	for _, l := range lines {
+		units += l.Quantity
+	}
+	other, err := models.HeldUnits(ctx, tx, *o.ClientKey, o.ID)
+	if err != nil {
+		return fmt.Errorf("count held stock: %w", err)
+	}
+	if other+units > s.MaxHeldUnits {
+		return ErrTooMuchHeld
 	}
 	return nil
 }
@@ -238,7 +384,7 @@ func (s *Service) finish(ctx context.Context, o models.Order, pi *stripe.Payment
 		if err := s.setAttempt(ctx, o.ID, models.AttemptUnknown, pi); err != nil {
 			return Result{}, err
 		}
-		o, _, err := orders.Apply(ctx, s.DB, o.ID, orders.Change{Event: s.readNow(orders.PIProcessing),
+		o, _, err := orders.Apply(ctx, s.DB, o.ID, orders.Change{Event: orders.Event{Kind: orders.AttemptUnknown, Created: o.LastPIEventAt},
 			Source: orders.SourceApp, Detail: "outcome unknown: " + string(f.Outcome)})
 		if err != nil {
 			return Result{}, err
@@ -249,6 +395,13 @@ func (s *Service) finish(ctx context.Context, o models.Order, pi *stripe.Payment
 	}
 	if err := s.setAttempt(ctx, o.ID, models.AttemptIdle, pi); err != nil {
 		return Result{}, err
+	}
+	if pi == nil && o.PaymentIntentID == nil && f != nil {
+		// Stripe made nothing (it refused the token or the request): the stock goes back at once.
+		if err := orders.ReleaseWithoutIntent(ctx, s.DB, o.ID, orders.SourceApp,
+			"attempt made no payment intent: "+string(f.Outcome)); err != nil {
+			return Result{}, err
+		}
 	}
 	if pi != nil {
 		var err error
@@ -275,9 +428,12 @@ func (s *Service) resultFor(o models.Order, pi *stripe.PaymentIntent) Result {
 	r := Result{OrderNumber: o.Number, NextURL: "/orders/" + o.Number}
 	switch o.Status {
 	case models.StatusRequiresAction:
-		r.Status = string(stripe.PaymentIntentStatusRequiresAction)
+		// Without the PaymentIntent at hand there is no client secret for stripe.handleNextAction: the browser
+		// goes to the order page, which leads back to the checkout to finish the authentication.
+		r.Status = string(stripe.PaymentIntentStatusProcessing)
 		if pi != nil {
 			// After stripe.handleNextAction the browser goes to the return page, which syncs from Stripe.
+			r.Status = string(stripe.PaymentIntentStatusRequiresAction)
 			r.ClientSecret = pi.ClientSecret
 			r.NextURL = "/checkout/complete?payment_intent=" + pi.ID
 		}
@@ -298,6 +454,7 @@ func intentEvent(pi *stripe.PaymentIntent) (orders.Change, bool) {
 	switch pi.Status {
 	case stripe.PaymentIntentStatusSucceeded:
 		ch.Kind = orders.PISucceeded
+		ch.AmountReceived, ch.Currency = pi.AmountReceived, string(pi.Currency)
 	case stripe.PaymentIntentStatusProcessing:
 		ch.Kind = orders.PIProcessing
 	case stripe.PaymentIntentStatusRequiresAction:
@@ -327,14 +484,11 @@ func (s *Service) applyIntent(ctx context.Context, orderID string, pi *stripe.Pa
 	if !ok {
 		return models.OrderByID(ctx, s.DB, orderID)
 	}
-	ch.Event = s.readNow(ch.Kind)
+	// Read from Stripe's API just now: stamped with Stripe's clock (never the shop's), so that it orders right
+	// among Stripe's own events, and it wins a tie.
+	ch.Created, ch.Authoritative = s.Pay.StripeNow().Unix(), true
 	ch.Source = source
 	ch.Detail = "payment_intent " + pi.ID + " is " + string(pi.Status)
 	o, _, err := orders.Apply(ctx, s.DB, orderID, ch)
 	return o, err
-}
-
-// readNow is an event for a PaymentIntent status read from Stripe's API at this moment.
-func (s *Service) readNow(kind string) orders.Event {
-	return orders.Event{Kind: kind, Created: s.now().Unix(), Authoritative: true}
 }

@@ -3,6 +3,7 @@ package checkout
 import (
 	"context"
 	"errors"
+	"github.com/stripe/stripe-go/v82"
 
 	"github.com/storefront/storefront/app/orders"
 	"github.com/storefront/storefront/models"
@@ -66,4 +67,18 @@ func (s *Service) RemoveDiscount(ctx context.Context, cartID string) (orders.Quo
 
 func (s *Service) setCartCode(ctx context.Context, cartID, code string) error {
 	return models.SetCartDiscountCode(ctx, s.DB, cartID, code)
+}
+
+// PendingAction returns, when the cart's order waits for the shopper's bank (3-D Secure), the PaymentIntent's
+// client secret for stripe.handleNextAction and where the browser goes after it.
+func (s *Service) PendingAction(ctx context.Context, cartID string) (clientSecret, nextURL string, ok bool) {
+	o, err := models.OpenOrderForCart(ctx, s.DB, cartID)
+	if err != nil || o.Status != models.StatusRequiresAction || o.PaymentIntentID == nil {
+		return "", "", false
+	}
+	pi, err := s.Pay.Retrieve(ctx, *o.PaymentIntentID, o.Number)
+	if err != nil || pi.Status != stripe.PaymentIntentStatusRequiresAction {
+		return "", "", false
+	}
+	return pi.ClientSecret, "/checkout/complete?payment_intent=" + pi.ID, true
 }

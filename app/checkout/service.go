@@ -28,6 +28,13 @@ type Service struct {
 	Now      func() time.Time
 	// InFlightTimeout is how long a confirm may be under way before another request may treat it as lost.
 	InFlightTimeout time.Duration
+	// ConfirmBudget bounds one confirm, its Stripe calls and retries included; it goes on when the shopper's
+	// request is canceled (the tab closed).
+	ConfirmBudget time.Duration
+	// MaxHeldUnits bounds the units one client's unpaid orders hold reserved at once (0 = no bound).
+	MaxHeldUnits int64
+	// SearchCatchUp is how long after an attempt began Stripe's search is trusted to show what it made.
+	SearchCatchUp time.Duration
 }
 
 func (s *Service) now() time.Time {
@@ -54,17 +61,16 @@ func (s *Service) Quote(ctx context.Context, cart models.Cart, code string) (ord
 	if err := orders.CheckDiscount(d, sub, s.now(), s.Currency); err != nil {
 		return orders.Price(sub, nil, s.Shipping), err
 	}
-	return orders.Price(sub, &d, s.Shipping), nil
+	q := orders.Price(sub, &d, s.Shipping)
+	if q.Total < minimumCharge(s.Currency) {
+		// A code that leaves nothing (or too little) to charge is refused rather than giving goods away without a
+		// payment Stripe can take: the shop's choice, see README "Discount codes and small totals".
+		return orders.Price(sub, nil, s.Shipping), &orders.DiscountError{Reason: "total_too_small",
+			Message: "This code would bring the total below " + models.FormatMoney(minimumCharge(s.Currency), s.Currency) +
+				", the smallest amount we can charge, so it can't be used on this order."}
+	}
+	return q, nil
 }
 
-// minimumCharge is Stripe's smallest chargeable amount for the common currencies (in minor units).
-func minimumCharge(currency string) int64 {
-	switch currency {
-	case "jpy":
-		return 50
-	case "gbp":
-		return 30
-	default:
-		return 50
-	}
-}
+// minimumCharge is Stripe's smallest chargeable amount in the store's currency.
+func minimumCharge(currency string) int64 { return payments.MinimumCharge(currency) }

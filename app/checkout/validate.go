@@ -17,6 +17,11 @@ type Input struct {
 	ConfirmationToken string
 	Email             string
 	Shipping          payments.Shipping
+	// ExpectedAmount is the total the shopper saw on the pay button (nil = not sent): a precondition, never
+	// the amount charged.
+	ExpectedAmount *int64
+	// ClientKey names the client (its address; IPv6 by /64): how much stock one client holds is bounded.
+	ClientKey string
 }
 
 var (

@@ -129,11 +129,11 @@ func (r *Reconciler) abandon(ctx context.Context, o models.Order) error {
 			}
 			return nil
 		}
-		_, _, err = orders.Apply(ctx, r.DB, o.ID, orders.Change{Event: orders.Event{Kind: orders.PICanceled, Created: r.now().Unix(), Authoritative: true},
+		_, _, err = orders.Apply(ctx, r.DB, o.ID, orders.Change{Event: orders.Event{Kind: orders.PICanceled, Created: r.Pay.StripeNow().Unix(), Authoritative: true},
 			Source: orders.SourceReconciler, Detail: "checkout abandoned; payment intent canceled"})
 		return err
 	}
-	_, _, err := orders.Apply(ctx, r.DB, o.ID, orders.Change{Event: orders.Event{Kind: orders.PICanceled, Created: r.now().Unix(), Authoritative: true},
+	_, _, err := orders.Apply(ctx, r.DB, o.ID, orders.Change{Event: orders.Event{Kind: orders.PICanceled, Created: r.Pay.StripeNow().Unix(), Authoritative: true},
 		Source: orders.SourceReconciler, Detail: "checkout abandoned before any payment"})
 	return err
 }

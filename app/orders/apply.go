@@ -27,6 +27,8 @@ type Change struct {
 	StripeEventID string
 	ChargeID      string
 	DisputeID     string
+	// A refund's facts (refund.failed and the other refund events).
+	Refund RefundFact
 	// Payment error facts (payment_failed): kept on the order for the shopper and the admin.
 	ErrorType, ErrorCode, DeclineCode, ErrorMessage string
 	Detail                                          string
@@ -45,20 +47,38 @@ func Apply(ctx context.Context, db *gorm.DB, orderID string, ch Change) (models.
 		if err != nil {
 			return err
 		}
-		before := State{Status: o.Status, LastPIEventAt: o.LastPIEventAt, RefundedAmount: o.RefundedAmount,
-			Total: o.Total, DisputeStatus: deref(o.DisputeStatus)}
+		before := stateOf(o)
+		uncounted, err := recordRefund(ctx, tx, o, &ch)
+		if err != nil {
+			return err
+		}
+		if ch.Kind == ChargeRefunded || ch.Kind == RefundFailedKind {
+			// The refunds that failed after the charge's amount_refunded (as it will be) counted them.
+			_, at := RefundClock(before, ch.Event)
+			if ch.FailedCounted, err = models.FailedRefundsCounted(ctx, tx, o.ID, at); err != nil {
+				return err
+			}
+		}
 		after, moved := Next(before, ch.Event)
 		updates := map[string]any{}
 		if moved {
 			updates["status"] = after.Status
 			updates["last_pi_event_at"] = after.LastPIEventAt
 			updates["refunded_amount"] = after.RefundedAmount
+			updates["charge_refunded"], updates["charge_refunded_at"] = after.ChargeRefunded, after.ChargeRefundedAt
+			if after.ReviewReason != before.ReviewReason {
+				updates["review_reason"] = after.ReviewReason
+			}
 			if after.DisputeStatus != "" {
 				updates["dispute_status"] = after.DisputeStatus
 			}
 			if after.RefundedAmount > before.RefundedAmount {
 				updates["refund_pending"] = models.RefundPendingLess(after.RefundedAmount - before.RefundedAmount)
 			}
+		}
+		if uncounted > 0 {
+			// A refund failed before any charge.refunded counted it: it is no longer on its way.
+			updates["refund_pending"] = models.RefundPendingLess(uncounted)
 		}
 		if ch.ChargeID != "" && deref(o.ChargeID) == "" {
 			updates["charge_id"] = ch.ChargeID
@@ -77,13 +97,16 @@ func Apply(ctx context.Context, db *gorm.DB, orderID string, ch Change) (models.
 				return err
 			}
 		}
-		if moved && after.Status == models.StatusCanceled && o.StockState == models.StockReserved {
+		// Stock goes back when the order is canceled, and at once when an attempt made no PaymentIntent (nothing can
+		// pay it later; the next Pay reserves again).
+		noIntent := ch.Kind == AttemptNotMade && o.PaymentIntentID == nil && !settled(after.Status)
+		if ((moved && after.Status == models.StatusCanceled) || noIntent) && o.StockState == models.StockReserved {
 			if err := models.ReleaseStock(ctx, tx, o.Items); err != nil {
 				return fmt.Errorf("release stock: %w", err)
 			}
 			updates["stock_state"] = models.StockReleased
 		}
-		if moved && after.Status == models.StatusCanceled {
+		if (moved && after.Status == models.StatusCanceled) || noIntent { // the redemption too, like the stock
 			if err := giveBackRedemption(ctx, tx, o, updates); err != nil {
 				return err
 			}
@@ -93,15 +116,17 @@ func Apply(ctx context.Context, db *gorm.DB, orderID string, ch Change) (models.
 				return err
 			}
 		}
-		if len(updates) == 0 {
+		if len(updates) == 0 && ch.Kind != RefundFailedKind {
 			out = o
 			return nil
 		}
-		if err := models.UpdateOrderFields(ctx, tx, o.ID, updates); err != nil {
-			return err
+		if len(updates) > 0 {
+			if err := models.UpdateOrderFields(ctx, tx, o.ID, updates); err != nil {
+				return err
+			}
 		}
-		if moved {
-			changed = true
+		if moved || ch.Kind == RefundFailedKind { // a failed refund is on the timeline even when nothing moved
+			changed = moved
 			if err := models.AddOrderEvent(ctx, tx, o.ID, ch.Source, ch.StripeEventID, ch.Kind, before.Status, after.Status, ch.detail()); err != nil {
 				return err
 			}
@@ -110,6 +135,40 @@ func Apply(ctx context.Context, db *gorm.DB, orderID string, ch Change) (models.
 		return err
 	})
 	return out, changed, err
+}
+
+// ReleaseWithoutIntent gives the stock of an order back at once when its attempt made no PaymentIntent (Stripe
+// refused the token or the request): nothing can pay it later, and held stock would lock the shop up. The next
+// Pay reserves again. The status does not change.
+func ReleaseWithoutIntent(ctx context.Context, db *gorm.DB, orderID, source, detail string) error {
+	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		o, err := models.LockOrder(ctx, tx, orderID)
+		if err != nil {
+			return err
+		}
+		if o.PaymentIntentID != nil || o.StockState != models.StockReserved || o.AttemptState != models.AttemptIdle {
+			return nil
+		}
+		if err := models.ReleaseStock(ctx, tx, o.Items); err != nil {
+			return fmt.Errorf("release stock: %w", err)
+		}
+		if err := models.UpdateOrderFields(ctx, tx, o.ID, map[string]any{"stock_state": models.StockReleased}); err != nil {
+			return err
+		}
+		return models.AddOrderEvent(ctx, tx, o.ID, source, "", "stock.released", o.Status, o.Status, detail)
+	})
+}
+
+// stateOf is the part of an order the state machine reads. Orders refunded before the charge's refund time was
+// kept count their refunded amount as the charge's.
+func stateOf(o models.Order) State {
+	s := State{Status: o.Status, LastPIEventAt: o.LastPIEventAt, RefundedAmount: o.RefundedAmount,
+		ChargeRefunded: o.ChargeRefunded, ChargeRefundedAt: o.ChargeRefundedAt, Total: o.Total, Currency: o.Currency,
+		DisputeStatus: deref(o.DisputeStatus), ReviewReason: deref(o.ReviewReason)}
+	if s.ChargeRefundedAt == 0 && s.ChargeRefunded == 0 {
+		s.ChargeRefunded = o.RefundedAmount
+	}
+	return s
 }
 
 // onPaid commits the reserved stock, empties the cart and counts the discount redemption, once.

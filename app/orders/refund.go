@@ -32,6 +32,7 @@ type RefundMade struct {
 	Status         string
 	// ChargeRefunded is the charge's cumulative amount_refunded right after this refund (0 if unknown).
 	ChargeRefunded int64
+	Created        int64 // Stripe's created time of the refund
 	AdminID        string
 	AdminEmail     string
 }
@@ -51,7 +52,8 @@ func RecordRefund(ctx context.Context, db *gorm.DB, orderID string, r RefundMade
 		if err != nil {
 			return err
 		}
-		row := models.Refund{OrderID: o.ID, Seq: r.Seq, StripeRefundID: r.StripeRefundID, Amount: r.Amount, Status: r.Status}
+		row := models.Refund{OrderID: o.ID, Seq: r.Seq, StripeRefundID: r.StripeRefundID, Amount: r.Amount, Status: r.Status,
+			StripeCreated: r.Created}
 		if r.AdminID != "" {
 			row.AdminID = &r.AdminID
 		}
@@ -82,4 +84,36 @@ func RecordRefund(ctx context.Context, db *gorm.DB, orderID string, r RefundMade
 		return models.AddOrderEvent(ctx, tx, o.ID, SourceAdmin, "", KindRefundRequested, o.Status, o.Status, strings.Join(detail, " "))
 	})
 	return recorded, err
+}
+
+// RefundFact is what a refund event says about one refund.
+type RefundFact struct {
+	ID      string
+	Amount  int64
+	Status  string // Stripe's: pending, requires_action, succeeded, failed, canceled
+	Created int64  // the refund's created time
+	Reason  string // failure_reason, when failed
+}
+
+// recordRefund stores a refund event's facts on the refund's row (adding a Dashboard refund), turning the change
+// into RefundFailedKind the first time the refund is failed or canceled. It returns the amount of a failed refund
+// that no charge.refunded had counted yet (it was only pending for the shop).
+func recordRefund(ctx context.Context, tx *gorm.DB, o models.Order, ch *Change) (int64, error) {
+	r := ch.Refund
+	if r.ID == "" {
+		return 0, nil
+	}
+	failed := RefundFailed(r.Status)
+	turned, err := models.RecordRefundState(ctx, tx, models.Refund{OrderID: o.ID, StripeRefundID: r.ID, Amount: r.Amount,
+		Status: r.Status, StripeCreated: r.Created}, failed, ch.Created)
+	if err != nil || !turned {
+		ch.Kind = "refund.updated" // nothing for the state machine: the refund's row holds it
+		return 0, err
+	}
+	ch.Kind = RefundFailedKind
+	ch.Detail = strings.TrimSpace(fmt.Sprintf("refund %s of %d failed %s", r.ID, r.Amount, r.Reason))
+	if r.Created > stateOf(o).ChargeRefundedAt {
+		return r.Amount, nil
+	}
+	return 0, nil
 }

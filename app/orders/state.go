@@ -1,6 +1,10 @@
 package orders
 
-import "github.com/storefront/storefront/models"
+import (
+	"fmt"
+
+	"github.com/storefront/storefront/models"
+)
 
 // Event kinds the state machine understands (Stripe events and the app's own reads of a PaymentIntent).
 const (
@@ -12,15 +16,32 @@ const (
 	ChargeRefunded   = "charge.refunded"
 	DisputeCreated   = "charge.dispute.created"
 	DisputeClosed    = "charge.dispute.closed"
+
+	// AttemptUnknown is the shop's own note that a confirm's outcome is unknown (timeout, 5xx, network): the order
+	// shows processing until Stripe's data says more. It orders nothing: its Created is the order's LastPIEventAt
+	// when the attempt was claimed, and it applies only if no event of Stripe's has come since.
+	AttemptUnknown = "attempt.outcome_unknown"
+	// AttemptNotMade is the shop's finding, from Stripe's search once it has caught up, that an attempt whose
+	// outcome was unknown made no PaymentIntent: nothing was charged and the shopper may pay again.
+	AttemptNotMade = "attempt.no_payment_intent"
+	// RefundFailedKind is a refund that failed or was canceled after Stripe accepted it (refund.failed,
+	// refund.updated, charge.refund.updated): its amount went back to the charge.
+	RefundFailedKind = "refund.failed"
 )
 
 // State is the part of an order the state machine reads and writes.
 type State struct {
-	Status         string
-	LastPIEventAt  int64 // Stripe "created" of the newest applied PaymentIntent event
-	RefundedAmount int64 // cumulative, from the charge
-	Total          int64
-	DisputeStatus  string // "" or Stripe's dispute status
+	Status        string
+	LastPIEventAt int64 // Stripe "created" of the newest applied PaymentIntent event
+	// RefundedAmount is what went back to the shopper: ChargeRefunded less the refunds it counted that failed
+	// later.
+	RefundedAmount   int64
+	ChargeRefunded   int64 // the charge's amount_refunded in the newest charge.refunded (by Stripe's created)
+	ChargeRefundedAt int64 // that event's created
+	Total            int64
+	Currency         string
+	DisputeStatus    string // "" or Stripe's dispute status
+	ReviewReason     string // why money that arrived does not match the order ("" = it matches)
 }
 
 // Event is one fact from Stripe about the order's payment.
@@ -31,6 +52,12 @@ type Event struct {
 	Authoritative  bool
 	AmountRefunded int64  // charge.refunded: the charge's cumulative amount_refunded
 	DisputeStatus  string // dispute events: the dispute's status (needs_response, won, lost, …)
+	// AmountReceived and Currency come with a succeeded PaymentIntent (Currency "" = not known: not checked).
+	AmountReceived int64
+	Currency       string
+	// FailedCounted (charge.refunded, refund.failed) is the sum of the order's failed refunds that the charge's
+	// amount_refunded at the order's resulting ChargeRefundedAt still counts (see RefundClock).
+	FailedCounted int64
 }
 
 // Next returns the order's state after an event and whether anything changed. It is pure, and built so that
@@ -49,6 +76,9 @@ func Next(s State, ev Event) (State, bool) {
 		}
 		if !settled(s.Status) {
 			s.Status = models.StatusPaid
+			if r := mismatch(s, ev); r != "" {
+				s.Status, s.ReviewReason = models.StatusNeedsReview, r
+			}
 		}
 		s.LastPIEventAt = max(s.LastPIEventAt, ev.Created)
 	case PIProcessing, PIRequiresAction, PIPaymentFailed, PICanceled:
@@ -63,14 +93,33 @@ func Next(s State, ev Event) (State, bool) {
 		}
 		s.Status = piStatus[ev.Kind]
 		s.LastPIEventAt = max(s.LastPIEventAt, ev.Created)
+	case AttemptUnknown, AttemptNotMade:
+		// Notes of the shop, not facts with a Stripe time: they move an unfinished payment's status and leave
+		// LastPIEventAt alone, so that any genuine event of Stripe's that follows still applies.
+		if settled(s.Status) || s.Status == models.StatusCanceled {
+			break
+		}
+		if ev.Kind == AttemptUnknown && s.LastPIEventAt != ev.Created {
+			break // a genuine event of this attempt came first (Created holds LastPIEventAt as at the claim)
+		}
+		s.Status = models.StatusProcessing
+		if ev.Kind == AttemptNotMade {
+			s.Status = models.StatusPaymentFailed
+		}
 	case ChargeRefunded:
 		if s.Status == models.StatusCanceled {
 			break // a canceled PaymentIntent has no charge to refund
 		}
-		// A refund proves the charge succeeded even if its succeeded event is late.
-		if ev.AmountRefunded > s.RefundedAmount {
-			s.RefundedAmount = ev.AmountRefunded
+		// A refund proves the charge succeeded even if its succeeded event is late. The newest amount_refunded
+		// (by Stripe's time; within one second the larger) is the charge's.
+		s.ChargeRefunded, s.ChargeRefundedAt = RefundClock(s, ev)
+		s.RefundedAmount = max(0, s.ChargeRefunded-ev.FailedCounted)
+		s.Status = settledStatus(s)
+	case RefundFailedKind:
+		if !settled(s.Status) {
+			break
 		}
+		s.RefundedAmount = max(0, s.ChargeRefunded-ev.FailedCounted)
 		s.Status = settledStatus(s)
 	case DisputeCreated, DisputeClosed:
 		if s.Status == models.StatusCanceled {
@@ -100,6 +149,26 @@ var stageRank = map[string]int{
 	models.StatusCanceled:       4,
 }
 
+// RefundClock is the charge's amount_refunded and its Stripe time after a charge.refunded event: the newer
+// event's, or within one second the larger amount.
+func RefundClock(s State, ev Event) (amount, at int64) {
+	if ev.Kind != ChargeRefunded {
+		return s.ChargeRefunded, s.ChargeRefundedAt
+	}
+	if ev.Created > s.ChargeRefundedAt || (ev.Created == s.ChargeRefundedAt && ev.AmountRefunded > s.ChargeRefunded) {
+		return ev.AmountRefunded, ev.Created
+	}
+	return s.ChargeRefunded, s.ChargeRefundedAt
+}
+
+// mismatch says why a succeeded PaymentIntent's money does not match the order, or "".
+func mismatch(s State, ev Event) string {
+	if ev.Currency == "" || (ev.AmountReceived == s.Total && ev.Currency == s.Currency) {
+		return ""
+	}
+	return fmt.Sprintf("Stripe received %d %s; the order's total is %d %s", ev.AmountReceived, ev.Currency, s.Total, s.Currency)
+}
+
 // settled reports whether the payment succeeded (paid, refunded or disputed).
 func settled(status string) bool { return models.StatusIn(status, models.PaidStatuses) }
 
@@ -110,6 +179,8 @@ func settledStatus(s State) string {
 		return models.StatusDisputed
 	case s.RefundedAmount >= s.Total && s.Total > 0:
 		return models.StatusRefunded
+	case s.ReviewReason != "":
+		return models.StatusNeedsReview
 	case s.RefundedAmount > 0:
 		return models.StatusPartiallyRefunded
 	default:

@@ -26,16 +26,21 @@ func TestNextFromEveryStatus(t *testing.T) {
 		models.StatusPartiallyRefunded: {DisputeCreated: models.StatusDisputed},
 		models.StatusRefunded:          {ChargeRefunded: models.StatusRefunded, DisputeCreated: models.StatusDisputed},
 		models.StatusDisputed:          {},
+		models.StatusNeedsReview:       {DisputeCreated: models.StatusDisputed},
 	}
 	kinds := []string{PISucceeded, PIProcessing, PIRequiresAction, PIPaymentFailed, PICanceled, ChargeRefunded, DisputeCreated}
 	for _, from := range models.Statuses {
 		for _, kind := range kinds {
 			s := State{Status: from, Total: 1000, LastPIEventAt: 100}
 			if from == models.StatusPartiallyRefunded {
-				s.RefundedAmount = 300
+				s.RefundedAmount, s.ChargeRefunded, s.ChargeRefundedAt = 300, 300, 100
 			}
 			if from == models.StatusRefunded {
-				s.RefundedAmount = 1000
+				// Refunded in full later (by Stripe's time) than the charge.refunded below.
+				s.RefundedAmount, s.ChargeRefunded, s.ChargeRefundedAt = 1000, 1000, 300
+			}
+			if from == models.StatusNeedsReview {
+				s.ReviewReason = "Stripe received 900 usd; the order's total is 1000 usd"
 			}
 			if from == models.StatusDisputed {
 				s.DisputeStatus = "needs_response"

@@ -12,8 +12,11 @@ import (
 
 // Client wraps the stripe-go client with the shop's policies.
 type Client struct {
-	sc  *stripe.Client
-	log *slog.Logger
+	sc    *stripe.Client
+	log   *slog.Logger
+	clock *stripeClock
+	// customerKeys moves an account's Customer create to a new idempotency key after a failure.
+	customerKeys customerKeys
 	// RateLimitRetries is how many times a rate-limited call is retried (with the same idempotency key).
 	RateLimitRetries int
 	// Backoff is the first wait before a retry; it doubles each time, with jitter.
@@ -33,8 +36,9 @@ func New(opts Options, log *slog.Logger) *Client {
 	if opts.Timeout == 0 {
 		opts.Timeout = 30 * time.Second
 	}
+	clock := &stripeClock{next: http.DefaultTransport, now: time.Now}
 	cfg := &stripe.BackendConfig{
-		HTTPClient:        &http.Client{Timeout: opts.Timeout},
+		HTTPClient:        &http.Client{Timeout: opts.Timeout, Transport: clock},
 		MaxNetworkRetries: stripe.Int64(2),
 		LeveledLogger:     &stripe.LeveledLogger{Level: stripe.LevelNull},
 	}
@@ -42,8 +46,12 @@ func New(opts Options, log *slog.Logger) *Client {
 		cfg.URL = stripe.String(opts.APIBase)
 	}
 	sc := stripe.NewClient(opts.SecretKey, stripe.WithBackends(stripe.NewBackendsWithConfig(cfg)))
-	return &Client{sc: sc, log: log, RateLimitRetries: 3, Backoff: 250 * time.Millisecond}
+	return &Client{sc: sc, log: log, clock: clock, RateLimitRetries: 3, Backoff: 250 * time.Millisecond}
 }
+
+// StripeNow is Stripe's clock as its latest answer showed it (its Date header): the time a PaymentIntent read
+// from the API is ordered by among Stripe's events.
+func (c *Client) StripeNow() time.Time { return c.clock.Now() }
 
 // Stripe exposes the underlying client for reads that need no policy (doctor, admin links).
 func (c *Client) Stripe() *stripe.Client { return c.sc }

@@ -3,6 +3,8 @@ package payments
 import (
 	"context"
 	"errors"
+	"fmt"
+	"sync"
 
 	"github.com/stripe/stripe-go/v82"
 )
@@ -29,11 +31,14 @@ func IsResourceMissing(err error) bool {
 
 // CreateCustomer makes the Stripe Customer of a shop account. The idempotency key is the account's, so
 // concurrent first checkouts of one account get the same Customer, never two; replaces is the id of a Customer
-// Stripe no longer knows ("" the first time), so that its successor gets a key of its own.
+// Stripe no longer knows ("" the first time), so that its successor gets a key of its own. Stripe keeps the
+// answer of a key for 24 hours, a 500 included: after a failed create the account's next try uses the next key,
+// or one 500 would keep the shopper from saved cards for a day. (A 500 after Stripe made the Customer leaves
+// that one unused: it holds no payment method and costs nothing.)
 func (c *Client) CreateCustomer(ctx context.Context, userID, email, replaces string) (string, error) {
 	p := &stripe.CustomerCreateParams{Email: stripe.String(email)}
 	p.AddMetadata("user_id", userID)
-	key := "storefront-customer-" + userID
+	key := c.customerKeys.key(userID)
 	if replaces != "" {
 		key += "-after-" + replaces
 	}
@@ -42,9 +47,37 @@ func (c *Client) CreateCustomer(ctx context.Context, userID, email, replaces str
 	err := c.retry(ctx, func() (err error) { cus, err = c.sc.V1Customers.Create(ctx, p); return err })
 	c.logFailure(ctx, "create_customer", "", err)
 	if err != nil {
+		if f := Classify(err); f.Outcome != OutcomeBusy {
+			c.customerKeys.failed(userID) // a stored failure: the next try needs a new key
+		}
 		return "", err
 	}
 	return cus.ID, nil
+}
+
+// customerKeys hands out the idempotency key of an account's Customer create: the same key for concurrent
+// tries, the next one after a try failed.
+type customerKeys struct {
+	mu   sync.Mutex
+	gens map[string]int // accounts whose create failed, by how many times
+}
+
+func (k *customerKeys) key(userID string) string {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if n := k.gens[userID]; n > 0 {
+		return fmt.Sprintf("storefront-customer-%s-%d", userID, n)
+	}
+	return "storefront-customer-" + userID
+}
+
+func (k *customerKeys) failed(userID string) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.gens == nil || len(k.gens) > 10000 {
+		k.gens = map[string]int{} // bounded; a forgotten account merely starts from its first key again
+	}
+	k.gens[userID]++
 }
 
 // CustomerSession creates a CustomerSession for the Payment Element: saved methods shown, saved (for

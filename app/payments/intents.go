@@ -2,6 +2,8 @@ package payments
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"time"
 
@@ -72,17 +74,9 @@ func (c *Client) CreateAndConfirm(ctx context.Context, a Attempt) (*stripe.Payme
 }
 
 // Reconfirm confirms the order's existing PaymentIntent with a new ConfirmationToken (a retry after a decline
-// or an abandoned challenge), first updating its amount when the order's total changed.
-func (c *Client) Reconfirm(ctx context.Context, a Attempt, currentAmount int64) (*stripe.PaymentIntent, error) {
-	if currentAmount != a.Amount {
-		up := &stripe.PaymentIntentUpdateParams{Amount: stripe.Int64(a.Amount)}
-		up.SetIdempotencyKey(a.IdempotencyKey(fmt.Sprintf("amount-%d", a.Amount)))
-		err := c.retry(ctx, func() error { _, err := c.sc.V1PaymentIntents.Update(ctx, a.PaymentIntentID, up); return err })
-		c.logFailure(ctx, "update_payment_intent", a.OrderNumber, err)
-		if err != nil {
-			return nil, err
-		}
-	}
+// or an abandoned challenge). Its amount and customer were made right first (Align): a confirm never runs at an
+// amount Stripe holds from an earlier attempt.
+func (c *Client) Reconfirm(ctx context.Context, a Attempt) (*stripe.PaymentIntent, error) {
 	p := &stripe.PaymentIntentConfirmParams{
 		ConfirmationToken: stripe.String(a.ConfirmationToken),
 		ReceiptEmail:      stripe.String(a.Email),
@@ -94,6 +88,30 @@ func (c *Client) Reconfirm(ctx context.Context, a Attempt, currentAmount int64) 
 	err := c.retry(ctx, func() (err error) { pi, err = c.sc.V1PaymentIntents.Confirm(ctx, a.PaymentIntentID, p); return err })
 	c.logFailure(ctx, "confirm_payment_intent", a.OrderNumber, err)
 	return orNil(pi, err), err
+}
+
+// Align makes an existing PaymentIntent hold the amount and currency of the order as it is now, and its
+// customer (a guest who signed in after a decline pays with their own saved cards), before it is confirmed
+// again. It compares with what Stripe holds (pi, just read), and sends nothing when that already matches.
+// Updating is idempotent by nature; the key is unique per call so that a later change back to an earlier
+// amount is not answered with an old replay.
+func (c *Client) Align(ctx context.Context, pi *stripe.PaymentIntent, orderNumber string, amount int64, customerID string) (*stripe.PaymentIntent, error) {
+	up := &stripe.PaymentIntentUpdateParams{}
+	changed := false
+	if pi.Amount != amount {
+		up.Amount, changed = stripe.Int64(amount), true
+	}
+	if customerID != "" && (pi.Customer == nil || pi.Customer.ID != customerID) {
+		up.Customer, changed = stripe.String(customerID), true
+	}
+	if !changed {
+		return pi, nil
+	}
+	up.SetIdempotencyKey(fmt.Sprintf("storefront-align-%s-%d-%s", pi.ID, amount, randomKeyPart()))
+	var out *stripe.PaymentIntent
+	err := c.retry(ctx, func() (err error) { out, err = c.sc.V1PaymentIntents.Update(ctx, pi.ID, up); return err })
+	c.logFailure(ctx, "update_payment_intent", orderNumber, err)
+	return orNil(out, err), err
 }
 
 // Retrieve reads a PaymentIntent with its latest charge.
@@ -163,4 +181,11 @@ func (c *Client) RecentEvents(ctx context.Context, since time.Time, types []stri
 		}
 	}
 	return out, nil
+}
+
+// randomKeyPart makes an idempotency key unique to one call.
+func randomKeyPart() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
 }

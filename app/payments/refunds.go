@@ -62,3 +62,25 @@ func (f *Failure) AdminMessage() string {
 	return "We couldn't reach Stripe, so we don't know whether the refund was made. Reload this page in a minute: " +
 		"the order shows the refund once Stripe confirms it. Sending this same form again never refunds twice."
 }
+
+// RefundExtra refunds in full a PaymentIntent that succeeded for an order already paid by another one. The key
+// is the PaymentIntent's, so however often this is tried, it refunds once.
+func (c *Client) RefundExtra(ctx context.Context, paymentIntentID, orderID, orderNumber string) (string, error) {
+	p := &stripe.RefundCreateParams{
+		PaymentIntent: stripe.String(paymentIntentID),
+		Reason:        stripe.String(string(stripe.RefundReasonDuplicate)),
+	}
+	p.AddMetadata("order_id", orderID)
+	p.AddMetadata("order_number", orderNumber)
+	p.SetIdempotencyKey("storefront-extra-refund-" + paymentIntentID)
+	var re *stripe.Refund
+	err := c.retry(ctx, func() (err error) { re, err = c.sc.V1Refunds.Create(ctx, p); return err })
+	c.logFailure(ctx, "refund_extra_payment_intent", orderNumber, err)
+	if f := Classify(err); f != nil && f.Stripe != nil && f.Stripe.Code == stripe.ErrorCodeChargeAlreadyRefunded {
+		return "already refunded", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return re.ID, nil
+}

@@ -101,7 +101,7 @@ func (s *Service) Refund(ctx context.Context, o models.Order, req Request) (Resu
 		return Result{}, &apperr.Error{Kind: kind, Code: "refund_failed", Message: f.AdminMessage(), Err: f}
 	}
 	made := orders.RefundMade{Seq: seq, StripeRefundID: re.ID, Amount: re.Amount, Status: string(re.Status),
-		AdminID: req.AdminID, AdminEmail: req.AdminEmail}
+		Created: re.Created, AdminID: req.AdminID, AdminEmail: req.AdminEmail}
 	if re.Charge != nil {
 		made.ChargeRefunded = re.Charge.AmountRefunded
 	}

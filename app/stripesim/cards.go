@@ -22,7 +22,8 @@ const (
 	outcomeSucceed outcomeKind = iota
 	outcomeRequiresAction
 	outcomeDecline
-	outcomeDispute // succeeds, then the cardholder disputes it
+	outcomeDispute    // succeeds, then the cardholder disputes it
+	outcomeProcessing // processing first, then succeeds (or fails: decline set)
 )
 
 // cardBehavior is the scripted result of one test card.
@@ -33,6 +34,10 @@ type cardBehavior struct {
 	message     string
 	param       string
 	blocked     bool // Radar blocked it: outcome.type "blocked"
+	// afterAuth is the outcome once 3-D Secure was completed (nil = succeed).
+	afterAuth *cardBehavior
+	refund    string // "pending" or "fail": how its refunds behave
+	riskLevel string // Radar risk level of a successful charge; "" = normal
 }
 
 // behaviorFor returns how Stripe's test card with this number behaves; any
@@ -44,6 +49,29 @@ func behaviorFor(number string) cardBehavior {
 	switch number {
 	case "4000002500003155", "4000002760003184", "4000000000003220", "4000000000003063":
 		return cardBehavior{kind: outcomeRequiresAction}
+	case "4000008260003178": // authentication succeeds, then the issuer declines
+		d := declined("insufficient_funds", "Your card has insufficient funds.")
+		return cardBehavior{kind: outcomeRequiresAction, afterAuth: &d}
+	case "4000008400001629":
+		d := declined("generic_decline", "Your card was declined.")
+		return cardBehavior{kind: outcomeRequiresAction, afterAuth: &d}
+	case "4000000000006975":
+		return declined("card_velocity_exceeded", "Your card was declined.")
+	case "4000000000000341": // attaches to a customer, every charge fails
+		return declined("generic_decline", "Your card was declined.")
+	case "4000000000000101": // CVC check fails; declined by the default Radar rule
+		return cardBehavior{kind: outcomeDecline, code: "incorrect_cvc", declineCode: "incorrect_cvc",
+			message: "Your card's security code is incorrect.", param: "cvc"}
+	case "4000000000004954": // highest risk: blocked by Radar
+		b := declined("fraudulent", "Your card was declined.")
+		b.blocked = true
+		return b
+	case "4000000000009235":
+		return cardBehavior{kind: outcomeSucceed, riskLevel: "elevated"}
+	case "4000000000007726": // refunds start pending, then succeed
+		return cardBehavior{kind: outcomeSucceed, refund: "pending"}
+	case "4000000000005126": // refunds succeed, then fail
+		return cardBehavior{kind: outcomeSucceed, refund: "fail"}
 	case "4000000000000002":
 		return declined("generic_decline", "Your card was declined.")
 	case "4000000000009995":
@@ -75,22 +103,30 @@ func behaviorFor(number string) cardBehavior {
 // so server-side tests can make ConfirmationTokens as in real test mode.
 func testPaymentMethodNumber(id string) (string, bool) {
 	n, ok := map[string]string{
-		"pm_card_visa":                            "4242424242424242",
-		"pm_card_visa_debit":                      "4000056655665556",
-		"pm_card_mastercard":                      "5555555555554444",
-		"pm_card_amex":                            "378282246310005",
-		"pm_card_authenticationRequired":          "4000002760003184",
-		"pm_card_authenticationRequiredOnSetup":   "4000002500003155",
-		"pm_card_threeDSecure2Required":           "4000000000003220",
-		"pm_card_chargeDeclined":                  "4000000000000002",
-		"pm_card_chargeDeclinedInsufficientFunds": "4000000000009995",
-		"pm_card_chargeDeclinedLostCard":          "4000000000009987",
-		"pm_card_chargeDeclinedStolenCard":        "4000000000009979",
-		"pm_card_chargeDeclinedExpiredCard":       "4000000000000069",
-		"pm_card_chargeDeclinedIncorrectCvc":      "4000000000000127",
-		"pm_card_chargeDeclinedProcessingError":   "4000000000000119",
-		"pm_card_radarBlock":                      "4100000000000019",
-		"pm_card_createDispute":                   "4000000000000259",
+		"pm_card_visa":                                                  "4242424242424242",
+		"pm_card_visa_debit":                                            "4000056655665556",
+		"pm_card_mastercard":                                            "5555555555554444",
+		"pm_card_amex":                                                  "378282246310005",
+		"pm_card_authenticationRequired":                                "4000002760003184",
+		"pm_card_authenticationRequiredOnSetup":                         "4000002500003155",
+		"pm_card_threeDSecure2Required":                                 "4000000000003220",
+		"pm_card_chargeDeclined":                                        "4000000000000002",
+		"pm_card_chargeDeclinedInsufficientFunds":                       "4000000000009995",
+		"pm_card_chargeDeclinedLostCard":                                "4000000000009987",
+		"pm_card_chargeDeclinedStolenCard":                              "4000000000009979",
+		"pm_card_chargeDeclinedExpiredCard":                             "4000000000000069",
+		"pm_card_chargeDeclinedIncorrectCvc":                            "4000000000000127",
+		"pm_card_chargeDeclinedProcessingError":                         "4000000000000119",
+		"pm_card_radarBlock":                                            "4100000000000019",
+		"pm_card_createDispute":                                         "4000000000000259",
+		"pm_card_chargeDeclinedVelocityLimitExceeded":                   "4000000000006975",
+		"pm_card_chargeCustomerFail":                                    "4000000000000341",
+		"pm_card_cvcCheckFail":                                          "4000000000000101",
+		"pm_card_riskLevelHighest":                                      "4000000000004954",
+		"pm_card_riskLevelElevated":                                     "4000000000009235",
+		"pm_card_authenticationRequiredChargeDeclinedInsufficientFunds": "4000008260003178",
+		"pm_card_pendingRefund":                                         "4000000000007726",
+		"pm_card_refundFail":                                            "4000000000005126",
 	}[id]
 	return n, ok
 }

@@ -62,8 +62,10 @@ type chargeOutcome struct {
 }
 
 type pmDetails struct {
-	Card *chargeCard `json:"card"`
-	Type string      `json:"type"`
+	Card      *chargeCard    `json:"card,omitempty"`
+	Ideal     map[string]any `json:"ideal,omitempty"`
+	SepaDebit *pmSepaDebit   `json:"sepa_debit,omitempty"`
+	Type      string         `json:"type"`
 }
 
 // chargeCard is payment_method_details.card of a charge.
@@ -90,6 +92,9 @@ type chargeCard struct {
 // newCharge records the charge of one confirmation attempt.
 func (s *Sim) newCharge(pi *paymentIntent, pm *paymentMethod, b cardBehavior, threeDS bool) *charge {
 	card := pm.Card
+	if card == nil {
+		card = &pmCard{}
+	}
 	ch := &charge{
 		ID: newID("ch"), Object: "charge", Amount: pi.Amount, BillingDetails: pm.BillingDetails,
 		CalculatedStatementDescriptor: nstr("STOREFRONT"), Created: s.now().Unix(), Currency: pi.Currency,
@@ -101,6 +106,15 @@ func (s *Sim) newCharge(pi *paymentIntent, pm *paymentMethod, b cardBehavior, th
 			ExpYear: card.ExpYear, Fingerprint: card.Fingerprint, Funding: card.Funding, Last4: card.Last4,
 			Network: card.Brand, RegulatedStatus: card.RegulatedStatus,
 		}},
+	}
+	switch pm.Type {
+	case "ideal":
+		ch.PaymentMethodDetails = pmDetails{Type: "ideal", Ideal: map[string]any{"bank": pm.Ideal.Bank,
+			"bic": pm.Ideal.Bic, "iban_last4": "5264", "verified_name": deref(pm.BillingDetails.Name)}}
+	case "sepa_debit":
+		d := *pm.SepaDebit
+		d.Mandate = nstr(newID("mandate"))
+		ch.PaymentMethodDetails = pmDetails{Type: "sepa_debit", SepaDebit: &d}
 	}
 	if threeDS {
 		ch.PaymentMethodDetails.Card.ThreeDSecure = map[string]any{
@@ -127,12 +141,17 @@ func (s *Sim) newCharge(pi *paymentIntent, pm *paymentMethod, b cardBehavior, th
 		ch.Status, ch.Paid, ch.Captured = "succeeded", true, true
 		ch.AmountCaptured = pi.Amount
 		ch.BalanceTransaction = nstr(newID("txn"))
-		ch.PaymentMethodDetails.Card.AmountAuthorized = &amount
-		ch.PaymentMethodDetails.Card.AuthorizationCode = nstr(randomString(6))
-		ch.PaymentMethodDetails.Card.NetworkTransactionID = nstr(randomString(15))
+		if c := ch.PaymentMethodDetails.Card; c != nil {
+			c.AmountAuthorized = &amount
+			c.AuthorizationCode = nstr(randomString(6))
+			c.NetworkTransactionID = nstr(randomString(15))
+		}
 		ch.ReceiptURL = nstr("https://pay.stripe.com/receipts/simulated/" + ch.ID)
 		ch.Outcome = chargeOutcome{NetworkStatus: "approved_by_network", RiskLevel: "normal", RiskScore: 20,
 			SellerMessage: "Payment complete.", Type: "authorized"}
+		if b.riskLevel != "" {
+			ch.Outcome.RiskLevel, ch.Outcome.RiskScore = b.riskLevel, 70
+		}
 	}
 	s.st.charges.put(ch.ID, ch)
 	return ch

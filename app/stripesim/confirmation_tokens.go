@@ -12,23 +12,25 @@ const confirmationTokenTTL = 12 * time.Hour
 
 // confirmationToken is Stripe's confirmation_token object.
 type confirmationToken struct {
-	ID                   string    `json:"id"`
-	Object               string    `json:"object"`
-	Created              int64     `json:"created"`
-	ExpiresAt            int64     `json:"expires_at"`
-	Livemode             bool      `json:"livemode"`
-	MandateData          any       `json:"mandate_data"`
-	PaymentIntent        *string   `json:"payment_intent"`
-	PaymentMethodOptions any       `json:"payment_method_options"`
-	PaymentMethodPreview pmPreview `json:"payment_method_preview"`
-	ReturnURL            *string   `json:"return_url"`
-	SetupFutureUsage     *string   `json:"setup_future_usage"`
-	SetupIntent          *string   `json:"setup_intent"`
-	Shipping             *shipping `json:"shipping"`
-	UseStripeSDK         bool      `json:"use_stripe_sdk"`
-	card                 cardData  // the card to create a PaymentMethod from
-	savedPM              string    // or the saved PaymentMethod it reuses
+	ID                   string     `json:"id"`
+	Object               string     `json:"object"`
+	Created              int64      `json:"created"`
+	ExpiresAt            int64      `json:"expires_at"`
+	Livemode             bool       `json:"livemode"`
+	MandateData          any        `json:"mandate_data"`
+	PaymentIntent        *string    `json:"payment_intent"`
+	PaymentMethodOptions any        `json:"payment_method_options"`
+	PaymentMethodPreview pmPreview  `json:"payment_method_preview"`
+	ReturnURL            *string    `json:"return_url"`
+	SetupFutureUsage     *string    `json:"setup_future_usage"`
+	SetupIntent          *string    `json:"setup_intent"`
+	Shipping             *shipping  `json:"shipping"`
+	UseStripeSDK         bool       `json:"use_stripe_sdk"`
+	card                 cardData   // the card to create a PaymentMethod from
+	bank                 bankMethod // or the iDEAL / SEPA Debit details (bank.typ != "")
+	savedPM              string     // or the saved PaymentMethod it reuses
 	metadata             map[string]string
+	elementsCurrency     string // currency of the Elements that made it (Stripe.js)
 }
 
 // pmPreview is a ConfirmationToken's payment_method_preview.
@@ -38,13 +40,17 @@ type pmPreview struct {
 	Card           *pmCard        `json:"card"`
 	Customer       *string        `json:"customer"`
 	Type           string         `json:"type"`
+	Ideal          *pmIdeal       `json:"ideal,omitempty"`
+	SepaDebit      *pmSepaDebit   `json:"sepa_debit,omitempty"`
 }
 
 // tokenSpec is what both token endpoints take; cardFields adds the raw card
 // fields only the stand-in Stripe.js may send.
 func tokenSpec(browser bool) *spec {
 	pmData := map[string]*spec{
-		"type": pEnum("card"), "billing_details": billingDetailsSpec(),
+		"type": pEnum("card", "ideal", "sepa_debit"), "billing_details": billingDetailsSpec(),
+		"ideal":           pObj(map[string]*spec{"bank": pStr()}),
+		"sepa_debit":      pObj(map[string]*spec{"iban": pStr()}),
 		"allow_redisplay": pEnum("always", "limited", "unspecified"), "metadata": pHash(),
 	}
 	fields := map[string]*spec{
@@ -58,6 +64,9 @@ func tokenSpec(browser bool) *spec {
 	if browser {
 		pmData["card"] = pObj(map[string]*spec{"number": pStr(), "exp_month": pInt(), "exp_year": pInt(), "cvc": pStr()})
 		fields["customer_session_client_secret"] = pStr()
+		// What the stand-in Elements was created or updated with; checked
+		// against the PaymentIntent at confirm.
+		fields["client_context"] = pObj(map[string]*spec{"currency": pStr(), "mode": pStr(), "amount": pInt()})
 	}
 	fields["payment_method_data"] = pObj(pmData)
 	return pObj(fields)
@@ -75,7 +84,8 @@ func (s *Sim) createConfirmationToken(c *call) (any, error) {
 		ID: newID("ctoken"), Object: "confirmation_token", Created: now.Unix(),
 		ExpiresAt: now.Add(confirmationTokenTTL).Unix(), ReturnURL: nstr(p.str("return_url")),
 		SetupFutureUsage: nstr(p.str("setup_future_usage")), Shipping: shippingFrom(p.get("shipping")),
-		metadata: p.strMap("payment_method_data", "metadata"),
+		metadata:         p.strMap("payment_method_data", "metadata"),
+		elementsCurrency: strings.ToLower(p.str("client_context", "currency")),
 	}
 	if tok.Shipping != nil {
 		tok.Shipping.Carrier, tok.Shipping.TrackingNumber = nil, nil
@@ -106,6 +116,20 @@ func (s *Sim) createConfirmationToken(c *call) (any, error) {
 			return nil, err
 		}
 		tok.card = cd
+	case p.str("payment_method_data", "type") == "ideal" || p.str("payment_method_data", "type") == "sepa_debit":
+		bm, err := bankFromParams(p.get("payment_method_data"), bd)
+		if err != nil {
+			return nil, err
+		}
+		tok.bank = bm
+		tok.PaymentMethodPreview = pmPreview{AllowRedisplay: allow, BillingDetails: bd, Type: bm.typ}
+		if bm.typ == "ideal" {
+			tok.PaymentMethodPreview.Ideal = &pmIdeal{Bank: nstr(bm.bank), Bic: nstr("INGBNL2A")}
+		} else {
+			tok.PaymentMethodPreview.SepaDebit = sepaDetails(bm.iban)
+		}
+		s.st.tokens.put(tok.ID, tok)
+		return tok, nil
 	case p.has("payment_method_data"):
 		if p.str("payment_method_data", "type") != "card" {
 			return nil, missingParam("payment_method_data[type]")
@@ -158,6 +182,49 @@ func cardFromParams(n *pnode, now time.Time) (cardData, error) {
 		}
 	}
 	return cardData{number: number, expMonth: month, expYear: year, cvc: cvc}, nil
+}
+
+// bankFromParams reads iDEAL (bank) or SEPA Debit (iban, with the
+// account holder's name and email Stripe requires) payment method data.
+func bankFromParams(n *pnode, bd billingDetails) (bankMethod, error) {
+	bm := bankMethod{typ: n.str("type")}
+	if bm.typ == "ideal" {
+		bm.bank = n.str("ideal", "bank")
+		return bm, nil
+	}
+	bm.iban = strings.ToUpper(strings.ReplaceAll(n.str("sepa_debit", "iban"), " ", ""))
+	if bm.iban == "" {
+		return bm, missingParam("payment_method_data[sepa_debit][iban]")
+	}
+	if !ibanValid(bm.iban) {
+		return bm, invalidRequest("invalid_bank_account_iban", "payment_method_data[sepa_debit][iban]",
+			"The IBAN you provided (%s) is invalid.", bm.iban)
+	}
+	if deref(bd.Name) == "" || deref(bd.Email) == "" {
+		return bm, invalidRequest("", "payment_method_data[billing_details]",
+			"Missing required billing_details: name and email are required for sepa_debit PaymentMethods.")
+	}
+	return bm, nil
+}
+
+// ibanValid checks an IBAN's ISO 13616 mod-97 checksum.
+func ibanValid(iban string) bool {
+	if len(iban) < 15 || len(iban) > 34 {
+		return false
+	}
+	r := iban[4:] + iban[:4]
+	rem := 0
+	for _, c := range r {
+		switch {
+		case c >= '0' && c <= '9':
+			rem = (rem*10 + int(c-'0')) % 97
+		case c >= 'A' && c <= 'Z':
+			rem = (rem*100 + int(c-'A'+10)) % 97
+		default:
+			return false
+		}
+	}
+	return rem == 1
 }
 
 // retrieveConfirmationToken serves GET /v1/confirmation_tokens/:id.

@@ -130,6 +130,12 @@ func conformanceSteps() []conformanceStep {
 			_, err = c.V1PaymentIntents.Confirm(ctx, f.pi2, p)
 			return err
 		}},
+		{"confirm a eur payment intent with an iDEAL token (bank redirect)", func(ctx context.Context, c *stripe.Client, f *ids) error {
+			return confirmBankMethod(ctx, c, "ideal", "")
+		}},
+		{"confirm a eur payment intent with a SEPA Debit token (delayed notification)", func(ctx context.Context, c *stripe.Client, f *ids) error {
+			return confirmBankMethod(ctx, c, "sepa_debit", "AT611904300234573201")
+		}},
 		{"cancel payment intent", func(ctx context.Context, c *stripe.Client, f *ids) error {
 			pi, err := c.V1PaymentIntents.Create(ctx, &stripe.PaymentIntentCreateParams{Amount: stripe.Int64(900),
 				Currency: stripe.String("usd")})
@@ -248,6 +254,28 @@ func conformanceSteps() []conformanceStep {
 			return err
 		}},
 	}
+}
+
+// confirmBankMethod makes a test ConfirmationToken for iDEAL or SEPA Debit
+// and confirms a eur PaymentIntent with it.
+func confirmBankMethod(ctx context.Context, c *stripe.Client, typ, iban string) error {
+	p := &stripe.TestHelpersConfirmationTokenCreateParams{ReturnURL: stripe.String("https://shop.example/checkout/complete"),
+		PaymentMethodData: &stripe.TestHelpersConfirmationTokenCreatePaymentMethodDataParams{Type: stripe.String(typ),
+			BillingDetails: &stripe.TestHelpersConfirmationTokenCreatePaymentMethodDataBillingDetailsParams{
+				Name: stripe.String("Jenny Rosen"), Email: stripe.String("jenny@example.com")}}}
+	if typ == "ideal" {
+		p.PaymentMethodData.IDEAL = &stripe.TestHelpersConfirmationTokenCreatePaymentMethodDataIDEALParams{Bank: stripe.String("ing")}
+	} else {
+		p.PaymentMethodData.SEPADebit = &stripe.TestHelpersConfirmationTokenCreatePaymentMethodDataSEPADebitParams{IBAN: stripe.String(iban)}
+	}
+	tok, err := c.V1TestHelpersConfirmationTokens.Create(ctx, p)
+	if err != nil {
+		return err
+	}
+	_, err = c.V1PaymentIntents.Create(ctx, &stripe.PaymentIntentCreateParams{Amount: stripe.Int64(2000),
+		Currency: stripe.String("eur"), Confirm: stripe.Bool(true), ConfirmationToken: stripe.String(tok.ID),
+		AutomaticPaymentMethods: &stripe.PaymentIntentCreateAutomaticPaymentMethodsParams{Enabled: stripe.Bool(true)}})
+	return err
 }
 
 // runSteps sends every step to base and fails on any error.

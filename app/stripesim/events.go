@@ -37,6 +37,7 @@ func handledEvents() []string {
 		"payment_intent.succeeded", "payment_intent.processing", "payment_intent.requires_action",
 		"payment_intent.payment_failed", "payment_intent.canceled", "charge.refunded",
 		"charge.dispute.created", "charge.dispute.closed",
+		"refund.created", "refund.updated", "refund.failed", "charge.refund.updated",
 	}
 }
 
@@ -49,8 +50,14 @@ func (s *Sim) emit(c *call, typ string, obj any) {
 		s.log.Error("stripe simulator could not encode event object", "type", typ, "err", err)
 		return
 	}
+	// An event keeps the API version it was created with (the account's
+	// at that time), however it is fetched later.
+	version := s.currentFaults().EventAPIVersion
+	if version == "" {
+		version = stripe.APIVersion
+	}
 	ev := &event{
-		ID: newID("evt"), Object: "event", APIVersion: stripe.APIVersion, Created: s.now().Unix(),
+		ID: newID("evt"), Object: "event", APIVersion: version, Created: s.now().Unix(),
 		Data: eventData{Object: snap}, Type: typ,
 	}
 	if c != nil {
@@ -65,6 +72,9 @@ func (s *Sim) emit(c *call, typ string, obj any) {
 		return
 	}
 	s.st.events.put(ev.ID, ev)
+	if pi, ok := obj.(*paymentIntent); ok {
+		s.indexPI(s.st.paymentIntents.get(pi.ID))
+	}
 	for _, u := range urls {
 		s.hooks.enqueue(ev.ID, typ, u, payload)
 	}

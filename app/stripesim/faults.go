@@ -11,11 +11,14 @@ import (
 
 // Fault kinds for Faults.FailKind.
 const (
-	FaultAPIError    = "api_error"    // 500 api_error, nothing done
-	FaultRateLimit   = "rate_limit"   // 429 rate_limit, nothing done
-	FaultLockTimeout = "lock_timeout" // 429 lock_timeout, nothing done
-	FaultDisconnect  = "disconnect"   // request done, connection closed without an answer
-	FaultTimeout     = "timeout"      // request done, answer held back longer than clients wait
+	FaultAPIError = "api_error" // 500 api_error, nothing done; stored under the idempotency key
+	// FaultAPIErrorAfter runs the request (objects made, cards charged,
+	// webhooks sent) and then answers 500, stored under the idempotency key.
+	FaultAPIErrorAfter = "api_error_after"
+	FaultRateLimit     = "rate_limit"   // 429 rate_limit, nothing done
+	FaultLockTimeout   = "lock_timeout" // 429 lock_timeout, nothing done
+	FaultDisconnect    = "disconnect"   // request done, connection closed without an answer
+	FaultTimeout       = "timeout"      // request done, answer held back longer than clients wait
 )
 
 // timeoutFaultSleep bounds how long a "timeout" fault holds the answer.
@@ -33,6 +36,54 @@ type Faults struct {
 	WebhookDuplicateRate float64       // 0..1 chance an event is delivered twice
 	WebhookDropRate      float64       // 0..1 chance an event is never delivered
 	WebhookReorder       bool          // hold small batches and deliver them shuffled
+
+	// SearchLag hides objects (and their changes) from search for this
+	// long; 0 = DefaultSearchLag, negative = search sees writes at once.
+	SearchLag time.Duration
+	// ClockSkew moves the simulator's clock (created times, signatures,
+	// expiries) ahead of (positive) or behind (negative) the machine's.
+	ClockSkew time.Duration
+	// ProcessingDelay is how long delayed-notification payments (SEPA
+	// Debit, CardProcessing) stay processing and pending refunds stay
+	// pending; 0 = DefaultProcessingDelay, negative = settle at once.
+	ProcessingDelay time.Duration
+	// CardProcessing makes card payments go to processing first and
+	// succeed only after ProcessingDelay, with the webhooks in between.
+	CardProcessing bool
+	// RefundOutcome applies to every refund: "" (as the card says),
+	// "pending" (pending, then succeeded) or "fail" (succeeded, then failed).
+	RefundOutcome string
+	// EventAPIVersion is the API version new events are created with;
+	// "" = the version of the stripe-go the simulator was built with.
+	EventAPIVersion string
+}
+
+// Defaults of the knobs whose zero value means "as Stripe".
+const (
+	DefaultSearchLag       = 3 * time.Second         // Stripe: searchable in under a minute
+	DefaultProcessingDelay = 1500 * time.Millisecond // SEPA Debit and pending refunds settle later
+)
+
+// searchLag is the lag in force (zero when search is immediate).
+func (f Faults) searchLag() time.Duration {
+	switch {
+	case f.SearchLag < 0:
+		return 0
+	case f.SearchLag == 0:
+		return DefaultSearchLag
+	}
+	return f.SearchLag
+}
+
+// processingDelay is the settle delay in force.
+func (f Faults) processingDelay() time.Duration {
+	switch {
+	case f.ProcessingDelay < 0:
+		return 0
+	case f.ProcessingDelay == 0:
+		return DefaultProcessingDelay
+	}
+	return f.ProcessingDelay
 }
 
 // faultsJSON is the wire form used by the control endpoint.
@@ -46,6 +97,12 @@ type faultsJSON struct {
 	WebhookDuplicateRate float64 `json:"webhook_duplicate_rate"`
 	WebhookDropRate      float64 `json:"webhook_drop_rate"`
 	WebhookReorder       bool    `json:"webhook_reorder"`
+	SearchLagMS          int64   `json:"search_lag_ms"`
+	ClockSkewMS          int64   `json:"clock_skew_ms"`
+	ProcessingDelayMS    int64   `json:"processing_delay_ms"`
+	CardProcessing       bool    `json:"card_processing"`
+	RefundOutcome        string  `json:"refund_outcome"`
+	EventAPIVersion      string  `json:"event_api_version"`
 }
 
 // MarshalJSON writes the snake_case form with durations in milliseconds.
@@ -54,7 +111,9 @@ func (f Faults) MarshalJSON() ([]byte, error) {
 		LatencyMS: f.Latency.Milliseconds(), FailNext: f.FailNext, FailKind: f.FailKind,
 		FailRate: f.FailRate, Seed: f.Seed, WebhookDelayMS: f.WebhookDelay.Milliseconds(),
 		WebhookDuplicateRate: f.WebhookDuplicateRate, WebhookDropRate: f.WebhookDropRate,
-		WebhookReorder: f.WebhookReorder,
+		WebhookReorder: f.WebhookReorder, SearchLagMS: f.SearchLag.Milliseconds(),
+		ClockSkewMS: f.ClockSkew.Milliseconds(), ProcessingDelayMS: f.ProcessingDelay.Milliseconds(),
+		CardProcessing: f.CardProcessing, RefundOutcome: f.RefundOutcome, EventAPIVersion: f.EventAPIVersion,
 	})
 }
 
@@ -68,7 +127,10 @@ func (f *Faults) UnmarshalJSON(b []byte) error {
 		Latency: time.Duration(j.LatencyMS) * time.Millisecond, FailNext: j.FailNext, FailKind: j.FailKind,
 		FailRate: j.FailRate, Seed: j.Seed, WebhookDelay: time.Duration(j.WebhookDelayMS) * time.Millisecond,
 		WebhookDuplicateRate: j.WebhookDuplicateRate, WebhookDropRate: j.WebhookDropRate,
-		WebhookReorder: j.WebhookReorder,
+		WebhookReorder: j.WebhookReorder, SearchLag: time.Duration(j.SearchLagMS) * time.Millisecond,
+		ClockSkew:       time.Duration(j.ClockSkewMS) * time.Millisecond,
+		ProcessingDelay: time.Duration(j.ProcessingDelayMS) * time.Millisecond,
+		CardProcessing:  j.CardProcessing, RefundOutcome: j.RefundOutcome, EventAPIVersion: j.EventAPIVersion,
 	}
 	return nil
 }
@@ -76,9 +138,14 @@ func (f *Faults) UnmarshalJSON(b []byte) error {
 // validate reports a fault set that makes no sense.
 func (f Faults) validate() error {
 	switch f.FailKind {
-	case "", FaultAPIError, FaultRateLimit, FaultLockTimeout, FaultDisconnect, FaultTimeout:
+	case "", FaultAPIError, FaultAPIErrorAfter, FaultRateLimit, FaultLockTimeout, FaultDisconnect, FaultTimeout:
 	default:
 		return fmt.Errorf("unknown fail_kind %q", f.FailKind)
+	}
+	switch f.RefundOutcome {
+	case "", "pending", "fail":
+	default:
+		return fmt.Errorf("unknown refund_outcome %q (want \"\", \"pending\" or \"fail\")", f.RefundOutcome)
 	}
 	for name, r := range map[string]float64{"fail_rate": f.FailRate, "webhook_duplicate_rate": f.WebhookDuplicateRate, "webhook_drop_rate": f.WebhookDropRate} {
 		if r < 0 || r > 1 {
@@ -121,7 +188,7 @@ func (fs *faultState) set(f Faults) {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	switch f.FailKind {
-	case "", FaultAPIError, FaultRateLimit, FaultLockTimeout, FaultDisconnect, FaultTimeout:
+	case "", FaultAPIError, FaultAPIErrorAfter, FaultRateLimit, FaultLockTimeout, FaultDisconnect, FaultTimeout:
 	default:
 		f.FailKind = FaultAPIError
 	}
@@ -171,14 +238,19 @@ func (fs *faultState) shuffle(n int, swap func(i, j int)) {
 	fs.rng.Shuffle(n, swap)
 }
 
-// immediateFault is the error answered at once for kind, or nil for kinds
-// that let the request run (disconnect, timeout) and for no fault.
+// apiErrorFault is Stripe's 500 api_error.
+func apiErrorFault() *apiError {
+	return &apiError{status: http.StatusInternalServerError, body: errorBody{Type: typeAPI,
+		Message: "Sorry, something went wrong. We've already been notified of the problem, but if you need any help, " +
+			"you can reach us at support.stripe.com/contact."}}
+}
+
+// immediateFault is the error answered before the endpoint runs for kind
+// (429s, which Stripe never stores under an idempotency key), or nil for
+// kinds that reach the endpoint (api_error, api_error_after, disconnect,
+// timeout) and for no fault.
 func immediateFault(kind string) *apiError {
 	switch kind {
-	case FaultAPIError:
-		return &apiError{status: http.StatusInternalServerError, body: errorBody{Type: typeAPI,
-			Message: "Sorry, something went wrong. We've already been notified of the problem, but if you need any help, " +
-				"you can reach us at support.stripe.com/contact."}}
 	case FaultRateLimit:
 		return &apiError{status: http.StatusTooManyRequests, body: errorBody{Type: typeInvalidRequest, Code: "rate_limit",
 			Message: "Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.",

@@ -32,11 +32,11 @@ func newIdempotencyStore() *idempotencyStore {
 
 // begin claims key for a request. isNew means the caller runs the request
 // and must call finish; otherwise entry is the answer to replay.
-func (st *idempotencyStore) begin(apiKey, key, fingerprint string) (entry *idemEntry, isNew bool, err *apiError) {
+// Keys expire on the simulator's clock (now), so a test can move past 24 h.
+func (st *idempotencyStore) begin(apiKey, key, fingerprint string, now time.Time) (entry *idemEntry, isNew bool, err *apiError) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	id := apiKey + "\x00" + key
-	now := time.Now()
 	e, ok := st.m[id]
 	if ok && e.done && now.Sub(e.created) > idempotencyWindow {
 		delete(st.m, id)

@@ -5,17 +5,49 @@ import "strings"
 // currencies the simulator accepts (lowercase ISO codes Stripe supports).
 func supportedCurrency(cur string) bool {
 	const list = " usd eur gbp cad aud nzd chf sek nok dkk pln czk huf ron bgn isk jpy krw sgd hkd twd " +
-		"mxn brl clp cop pen inr idr myr php thb vnd ils aed sar qar zar try cny egp ngn kes "
+		"mxn brl clp cop pen inr idr myr php thb vnd ils aed sar qar zar try cny egp ngn kes " +
+		"bhd jod kwd omr tnd bif djf gnf kmf mga pyg rwf ugx vuv xaf xof xpf "
 	return len(cur) == 3 && strings.Contains(list, " "+cur+" ")
 }
 
-// checkAmount applies Stripe's minimum and maximum charge amounts.
+// zeroDecimal lists Stripe's zero-decimal currencies: amounts are whole units.
+var zeroDecimal = map[string]bool{"bif": true, "clp": true, "djf": true, "gnf": true, "jpy": true, "kmf": true,
+	"krw": true, "mga": true, "pyg": true, "rwf": true, "ugx": true, "vnd": true, "vuv": true, "xaf": true,
+	"xof": true, "xpf": true}
+
+// threeDecimal lists Stripe's three-decimal currencies: the last digit of an
+// amount must be 0.
+var threeDecimal = map[string]bool{"bhd": true, "jod": true, "kwd": true, "omr": true, "tnd": true}
+
+// minimumCharge is Stripe's table of minimum charge amounts in minor units;
+// other currencies need about USD 0.50, approximated here.
+var minimumCharge = map[string]int64{
+	"usd": 50, "aed": 200, "aud": 50, "bgn": 100, "brl": 50, "cad": 50, "chf": 50, "czk": 1500, "dkk": 250,
+	"eur": 50, "gbp": 30, "hkd": 400, "huf": 17500, "inr": 50, "jpy": 50, "mxn": 1000, "myr": 200, "nok": 300,
+	"nzd": 50, "pln": 200, "ron": 200, "sek": 300, "sgd": 50, "thb": 1000,
+	"krw": 700, "vnd": 13000, "clp": 500, "xaf": 300, "xof": 300, "ugx": 2000,
+	"bhd": 200, "jod": 400, "kwd": 200, "omr": 200, "tnd": 1600,
+}
+
+// checkAmount applies Stripe's per-currency minimum and maximum charge
+// amounts and the three-decimal rounding rule, with Stripe's error codes.
 func checkAmount(amount int64, currency string) error {
-	if amount < 50 {
-		return invalidRequest("amount_too_small", "amount", "Amount must be at least 50 %s", strings.ToUpper(currency))
+	min, ok := minimumCharge[currency]
+	if !ok {
+		min = 50
+	}
+	if amount < min {
+		return invalidRequest("amount_too_small", "amount", "Amount must be at least %s %s",
+			money(min, currency), currency)
 	}
 	if amount > 99999999 {
-		return invalidRequest("amount_too_large", "amount", "Amount must be no more than 99999999 %s", strings.ToUpper(currency))
+		return invalidRequest("amount_too_large", "amount", "Amount must be no more than %s %s",
+			money(99999999, currency), currency)
+	}
+	if threeDecimal[currency] && amount%10 != 0 {
+		return invalidRequest("invalid_amount", "amount",
+			"Invalid amount: %d. Amounts in %s must be divisible by 10 (the last digit must be 0).",
+			amount, strings.ToUpper(currency))
 	}
 	return nil
 }
@@ -63,9 +95,13 @@ func (s *Sim) createPaymentIntent(c *call) (any, error) {
 	}
 	if types := p.list("payment_method_types"); len(types) > 0 {
 		for _, t := range types {
-			if t != "card" {
+			if t != "card" && t != "ideal" && t != "sepa_debit" {
 				return nil, invalidRequest("payment_intent_invalid_parameter", "payment_method_types",
-					"The payment method type %q is invalid. The simulator only supports \"card\".", t)
+					"The payment method type %q is invalid. The simulator supports \"card\", \"ideal\" and \"sepa_debit\".", t)
+			}
+			if t != "card" && cur != "eur" {
+				return nil, invalidRequest("payment_intent_invalid_parameter", "payment_method_types",
+					"The currency provided (%s) is invalid. Payments with %s support the following currencies: eur.", cur, t)
 			}
 		}
 		pi.PaymentMethodTypes = types
@@ -79,7 +115,7 @@ func (s *Sim) createPaymentIntent(c *call) (any, error) {
 			apm.AllowRedirects = ar
 		}
 		pi.AutomaticPaymentMethods = apm
-		pi.PaymentMethodTypes = []string{"card"}
+		pi.PaymentMethodTypes = availableTypes(pi)
 		pi.PaymentMethodConfigurationDetails = &pmcDetails{ID: "pmc_simulator"}
 	}
 	if err := s.applyPIFields(pi, p); err != nil {
@@ -194,7 +230,11 @@ func (s *Sim) updatePaymentIntent(c *call) (any, error) {
 		pi.Status, pi.NextAction = piRequiresConfirmation, nil
 	}
 	pi.Amount, pi.Currency = amount, cur
+	if pi.AutomaticPaymentMethods != nil {
+		pi.PaymentMethodTypes = availableTypes(pi)
+	}
 	pi.Metadata = mergeMetadata(pi.Metadata, p.get("metadata"))
+	s.indexPI(pi)
 	return s.renderPI(pi, c.expand), nil
 }
 
@@ -217,9 +257,12 @@ func confirmable(status string) bool {
 	return status == piRequiresPaymentMethod || status == piRequiresConfirmation || status == piRequiresAction
 }
 
-// stateError is the 400 for confirming a PaymentIntent in a final state.
-func stateError(pi *paymentIntent) error {
-	return unexpectedState("payment_intent_unexpected_state",
+// stateError is the 400 for confirming a PaymentIntent in a final state;
+// like Stripe's, its error carries the PaymentIntent as it is now.
+func (s *Sim) stateError(pi *paymentIntent) error {
+	e := unexpectedState("payment_intent_unexpected_state",
 		"You cannot confirm this PaymentIntent because it has a status of %s. Only a PaymentIntent with one of the following statuses may be confirmed: requires_confirmation, requires_action, requires_payment_method.",
 		pi.Status)
+	e.body.PaymentIntent = s.piJSON(pi)
+	return e
 }

@@ -54,6 +54,7 @@ type paymentIntent struct {
 	latestChargeID  string
 	paymentMethodID string
 	returnURL       string
+	searchIndex     []piSnapshot // what search sees, by the time each write was made
 }
 
 type automaticPaymentMethods struct {
@@ -68,8 +69,15 @@ type pmcDetails struct {
 
 // nextAction is a PaymentIntent's next_action for 3-D Secure.
 type nextAction struct {
-	Type         string          `json:"type"`
-	UseStripeSDK json.RawMessage `json:"use_stripe_sdk"`
+	Type          string          `json:"type"`
+	UseStripeSDK  json.RawMessage `json:"use_stripe_sdk,omitempty"`
+	RedirectToURL *redirectToURL  `json:"redirect_to_url,omitempty"`
+}
+
+// redirectToURL is next_action.redirect_to_url of a bank redirect.
+type redirectToURL struct {
+	ReturnURL string `json:"return_url"`
+	URL       string `json:"url"`
 }
 
 // PaymentIntent statuses.

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stripe/stripe-go/v82"
 )
@@ -263,6 +264,9 @@ func TestPaymentIntentLifecycle(t *testing.T) {
 			{"status:'succeeded'", 0},
 			{"amount>1000", 1},
 		}
+		// Search lags writes like Stripe's; let the simulator's clock pass it.
+		e.sim.SetFaults(Faults{ClockSkew: time.Minute})
+		t.Cleanup(func() { e.sim.SetFaults(Faults{}) })
 		for _, tc := range tests {
 			got := 0
 			for pi, err := range e.client.V1PaymentIntents.Search(ctx, &stripe.PaymentIntentSearchParams{

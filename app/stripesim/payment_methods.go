@@ -12,8 +12,63 @@ type paymentMethod struct {
 	Livemode       bool              `json:"livemode"`
 	Metadata       map[string]string `json:"metadata"`
 	Type           string            `json:"type"`
+	Ideal          *pmIdeal          `json:"ideal,omitempty"`
+	SepaDebit      *pmSepaDebit      `json:"sepa_debit,omitempty"`
 
 	number string // drives the test-card behaviour; never answered
+	iban   string // drives the test-IBAN behaviour; never answered
+}
+
+// pmIdeal is the ideal hash of an iDEAL PaymentMethod.
+type pmIdeal struct {
+	Bank *string `json:"bank"`
+	Bic  *string `json:"bic"`
+}
+
+// pmSepaDebit is the sepa_debit hash of a SEPA Direct Debit PaymentMethod.
+type pmSepaDebit struct {
+	BankCode      string  `json:"bank_code"`
+	BranchCode    string  `json:"branch_code"`
+	Country       string  `json:"country"`
+	Fingerprint   string  `json:"fingerprint"`
+	GeneratedFrom any     `json:"generated_from"`
+	Last4         string  `json:"last4"`
+	Mandate       *string `json:"mandate,omitempty"`
+}
+
+// bankMethod is what a token holds for a non-card PaymentMethod.
+type bankMethod struct {
+	typ  string // "ideal" or "sepa_debit"
+	bank string
+	iban string
+}
+
+// createBankPaymentMethod stores a new iDEAL or SEPA Debit PaymentMethod.
+func (s *Sim) createBankPaymentMethod(bm bankMethod, bd billingDetails, allowRedisplay string, meta map[string]string) *paymentMethod {
+	if allowRedisplay == "" {
+		allowRedisplay = "unspecified"
+	}
+	if meta == nil {
+		meta = map[string]string{}
+	}
+	pm := &paymentMethod{ID: newID("pm"), Object: "payment_method", AllowRedisplay: allowRedisplay,
+		BillingDetails: bd, Created: s.now().Unix(), Metadata: meta, Type: bm.typ, iban: bm.iban}
+	switch bm.typ {
+	case "ideal":
+		pm.Ideal = &pmIdeal{Bank: nstr(bm.bank), Bic: nstr("INGBNL2A")}
+	case "sepa_debit":
+		pm.SepaDebit = sepaDetails(bm.iban)
+	}
+	s.st.paymentMethods.put(pm.ID, pm)
+	return pm
+}
+
+func sepaDetails(iban string) *pmSepaDebit {
+	d := &pmSepaDebit{Fingerprint: fingerprint(iban), Last4: last4(iban)}
+	if len(iban) >= 12 {
+		d.Country, d.BankCode, d.BranchCode = iban[:2], iban[4:12], ""
+	}
+	return d
 }
 
 // pmCard is the card hash of a PaymentMethod (and of a token's preview).

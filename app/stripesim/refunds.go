@@ -1,6 +1,9 @@
 package stripesim
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // refund is Stripe's refund object.
 type refund struct {
@@ -19,6 +22,10 @@ type refund struct {
 	SourceTransferRev  *string           `json:"source_transfer_reversal"`
 	Status             string            `json:"status"`
 	TransferReversal   *string           `json:"transfer_reversal"`
+	// Set only when the refund failed or is pending.
+	FailureBalanceTransaction *string `json:"failure_balance_transaction,omitempty"`
+	FailureReason             *string `json:"failure_reason,omitempty"`
+	PendingReason             *string `json:"pending_reason,omitempty"`
 
 	chargeID string
 	piID     string
@@ -105,21 +112,73 @@ func (s *Sim) createRefund(c *call) (any, error) {
 			"reference": randomString(12), "reference_status": "available", "reference_type": "acquirer_reference_number",
 			"type": "refund"}},
 	}
+	outcome := s.currentFaults().RefundOutcome
+	if pm := s.st.paymentMethods.get(deref(ch.PaymentMethod)); outcome == "" && pm != nil {
+		outcome = behaviorFor(pm.number).refund
+	}
+	if outcome == "pending" {
+		r.Status, r.PendingReason = "pending", nstr("processing")
+	}
 	s.st.refunds.put(r.ID, r)
 	ch.AmountRefunded += amount
 	ch.Refunded = ch.AmountRefunded == ch.AmountCaptured
 	s.emit(c, "refund.created", s.renderRefund(r, nil))
 	s.emit(c, "charge.refunded", s.renderCharge(ch, nil))
+	if outcome != "" {
+		s.settleRefundLater(r.ID, outcome == "fail")
+	}
 	return s.renderRefund(r, c.expand), nil
 }
 
-// money writes an amount like Stripe's messages do ("$10.00").
+// settleRefundLater moves a refund on after ProcessingDelay, as Stripe's
+// asynchronous refunds do: a pending refund succeeds; a failing one turns
+// failed with failure_reason, and its amount returns to the charge.
+func (s *Sim) settleRefundLater(id string, fail bool) {
+	s.after(s.currentFaults().processingDelay(), func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		r := s.st.refunds.get(id)
+		if r == nil || r.Status == "failed" || r.Status == "canceled" {
+			return
+		}
+		ch := s.st.charges.get(r.chargeID)
+		r.PendingReason = nil
+		if !fail {
+			r.Status = "succeeded"
+			s.emit(nil, "refund.updated", s.renderRefund(r, nil))
+			s.emit(nil, "charge.refund.updated", s.renderRefund(r, nil))
+			return
+		}
+		r.Status = "failed"
+		r.FailureReason = nstr("expired_or_canceled_card")
+		r.FailureBalanceTransaction = nstr(newID("txn"))
+		if ch != nil {
+			ch.AmountRefunded -= r.Amount
+			ch.Refunded = ch.AmountRefunded == ch.AmountCaptured
+		}
+		s.emit(nil, "refund.failed", s.renderRefund(r, nil))
+		s.emit(nil, "refund.updated", s.renderRefund(r, nil))
+		s.emit(nil, "charge.refund.updated", s.renderRefund(r, nil))
+	})
+}
+
+// money writes an amount like Stripe's messages do ("$0.50", "¥50",
+// "2.000 BHD"), in the currency's own number of decimals.
 func money(amount int64, currency string) string {
-	sym := map[string]string{"usd": "$", "eur": "€", "gbp": "£"}[currency]
-	if sym == "" {
-		return fmt.Sprintf("%d.%02d %s", amount/100, amount%100, currency)
+	var n string
+	switch {
+	case zeroDecimal[currency]:
+		n = fmt.Sprintf("%d", amount)
+	case threeDecimal[currency]:
+		n = fmt.Sprintf("%d.%03d", amount/1000, amount%1000)
+	default:
+		n = fmt.Sprintf("%d.%02d", amount/100, amount%100)
 	}
-	return fmt.Sprintf("%s%d.%02d", sym, amount/100, amount%100)
+	sym := map[string]string{"usd": "$", "eur": "€", "gbp": "£", "jpy": "¥"}[currency]
+	if sym == "" {
+		return n + " " + strings.ToUpper(currency)
+	}
+	return sym + n
 }
 
 // retrieveRefund serves GET /v1/refunds/:id.

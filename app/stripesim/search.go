@@ -1,9 +1,42 @@
 package stripesim
 
 import (
+	"maps"
 	"strconv"
 	"strings"
+	"time"
 )
+
+// piSnapshot is a PaymentIntent as written at one time; search finds a
+// write only once the search lag has passed since it was made.
+type piSnapshot struct {
+	at time.Time
+	pi paymentIntent
+}
+
+// indexPI records pi's current state for search. The caller holds s.mu.
+func (s *Sim) indexPI(pi *paymentIntent) {
+	if pi == nil {
+		return
+	}
+	snap := *pi
+	snap.searchIndex = nil
+	snap.Metadata = maps.Clone(pi.Metadata)
+	pi.searchIndex = append(pi.searchIndex, piSnapshot{at: s.now(), pi: snap})
+	if len(pi.searchIndex) > 16 { // keep the history short; old writes are long visible
+		pi.searchIndex = pi.searchIndex[len(pi.searchIndex)-16:]
+	}
+}
+
+// searchable is the newest write of pi that search can see at now, or nil.
+func searchable(pi *paymentIntent, now time.Time, lag time.Duration) *paymentIntent {
+	for i := len(pi.searchIndex) - 1; i >= 0; i-- {
+		if !pi.searchIndex[i].at.After(now.Add(-lag)) {
+			return &pi.searchIndex[i].pi
+		}
+	}
+	return nil
+}
 
 // searchResult is Stripe's search envelope.
 type searchResult struct {
@@ -146,10 +179,16 @@ func (s *Sim) searchPaymentIntents(c *call) (any, error) {
 		}
 	}
 	var hits []*paymentIntent
+	now, lag := s.now(), s.currentFaults().searchLag()
 	for _, pi := range s.st.paymentIntents.newestFirst() {
+		// Like Stripe's index, search sees writes only after a lag.
+		seen := searchable(pi, now, lag)
+		if seen == nil {
+			continue
+		}
 		all, some := true, false
 		for _, cl := range clauses {
-			m := cl.matches(pi)
+			m := cl.matches(seen)
 			all, some = all && m, some || m
 		}
 		if (or && some) || (!or && all) {

@@ -46,6 +46,8 @@ func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveCSS(w, r)
 	case strings.HasPrefix(rel, "/__control/"):
 		s.serveControl(w, r, strings.TrimPrefix(rel, "/__control"))
+	case strings.HasPrefix(rel, "/bank/"):
+		s.serveBank(w, r, strings.TrimPrefix(rel, "/bank/"))
 	case strings.HasPrefix(rel, "/demo/"):
 		s.serveDemo(w, r, strings.TrimPrefix(rel, "/demo"))
 	case rel == "/v1" || strings.HasPrefix(rel, "/v1/"):
@@ -76,6 +78,8 @@ func (s *Sim) serveAPI(w http.ResponseWriter, r *http.Request, rel string) {
 	w.Header().Set("Request-Id", c.reqID)
 	w.Header().Set("Stripe-Version", stripe.APIVersion)
 	w.Header().Set("Cache-Control", "no-cache, no-store")
+	// Stripe's Date header is Stripe's clock (skewed and advanced here too).
+	w.Header().Set("Date", s.now().UTC().Format(http.TimeFormat))
 	s.sleep(r.Context(), s.cfg.Latency)
 
 	key, aerr := s.authenticate(r)
@@ -119,7 +123,7 @@ func (s *Sim) serveAPI(w http.ResponseWriter, r *http.Request, rel string) {
 	}
 	c.p = parseForm(vals)
 
-	status, body, replayed := s.runIdempotent(c, key, rel, rt)
+	status, body, replayed := s.runIdempotent(c, key, rel, rt, after)
 	if c.idemKey != "" && r.Method == http.MethodPost {
 		w.Header().Set("Idempotency-Key", c.idemKey)
 	}
@@ -144,33 +148,50 @@ func (s *Sim) serveAPI(w http.ResponseWriter, r *http.Request, rel string) {
 }
 
 // runIdempotent runs the handler once per idempotency key, replaying the
-// stored answer to repeats of the same request.
-func (s *Sim) runIdempotent(c *call, apiKey, rel string, rt *route) (int, []byte, *idemEntry) {
+// stored answer to repeats of the same request. fault is the injected
+// failure that reaches the endpoint: api_error answers 500 without running
+// it, api_error_after runs it and then answers 500; both are stored.
+func (s *Sim) runIdempotent(c *call, apiKey, rel string, rt *route, fault string) (int, []byte, *idemEntry) {
 	if c.r.Method != http.MethodPost || c.idemKey == "" {
-		status, body := s.execute(c, rt)
+		status, body, _ := s.executeWithFault(c, rt, fault)
 		return status, body, nil
 	}
 	fp := c.r.Method + " " + rel + "?" + c.p.canonical()
-	entry, isNew, e := s.idem.begin(apiKey, c.idemKey, fp)
+	entry, isNew, e := s.idem.begin(apiKey, c.idemKey, fp, s.now())
 	if e != nil {
 		return e.status, marshalError(e), nil
 	}
 	if !isNew {
 		return entry.status, entry.body, entry
 	}
-	status, body := s.execute(c, rt)
-	// Like Stripe, remember only requests that ran: successes and card
-	// declines. Refused requests (4xx) changed nothing and may be retried
-	// with the same key.
-	executed := status < 400 || status == http.StatusPaymentRequired
-	s.idem.finish(apiKey, c.idemKey, entry, status, body, c.reqID, executed)
+	status, body, began := s.executeWithFault(c, rt, fault)
+	// Like Stripe, remember every answer of a request whose endpoint began
+	// executing, 4xx and 500 included. A request refused by parameter
+	// validation never began and may be retried with the same key.
+	s.idem.finish(apiKey, c.idemKey, entry, status, body, c.reqID, began)
 	return status, body, nil
 }
 
-// execute validates params and runs the handler under the store lock.
-func (s *Sim) execute(c *call, rt *route) (int, []byte) {
+// executeWithFault runs the request with an injected 500, if any; began
+// reports whether the endpoint started (and so its answer is stored).
+func (s *Sim) executeWithFault(c *call, rt *route, fault string) (int, []byte, bool) {
+	switch fault {
+	case FaultAPIError:
+		e := apiErrorFault()
+		return e.status, marshalError(e), true
+	case FaultAPIErrorAfter:
+		_, _, began := s.execute(c, rt)
+		e := apiErrorFault()
+		return e.status, marshalError(e), began
+	}
+	return s.execute(c, rt)
+}
+
+// execute validates params and runs the handler under the store lock;
+// began is false when the params were refused before the handler ran.
+func (s *Sim) execute(c *call, rt *route) (status int, body []byte, began bool) {
 	if e := rt.params.validate(c.p, nil); e != nil {
-		return e.status, marshalError(e)
+		return e.status, marshalError(e), false
 	}
 	c.expand = c.p.expandSet()
 	s.mu.Lock()
@@ -182,17 +203,20 @@ func (s *Sim) execute(c *call, rt *route) (int, []byte) {
 			s.log.Error("stripe simulator handler failed", "err", err, "request_id", c.reqID)
 			e = apiFailure("An unknown error occurred")
 		}
-		return e.status, marshalError(e)
+		// A missing or malformed parameter is validation, not execution.
+		began := e.body.Code != "parameter_missing" && e.body.Code != "parameter_unknown" &&
+			!strings.HasPrefix(e.body.Code, "parameter_invalid")
+		return e.status, marshalError(e), began
 	}
 	if raw, ok := v.(rawJSON); ok {
-		return http.StatusOK, raw
+		return http.StatusOK, raw, true
 	}
 	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		e := apiFailure("could not encode response")
-		return e.status, marshalError(e)
+		return e.status, marshalError(e), true
 	}
-	return http.StatusOK, b
+	return http.StatusOK, b, true
 }
 
 // readForm reads the query string and, for POST, the url-encoded body.

@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -51,7 +52,8 @@ type Sim struct {
 	lnMu sync.Mutex
 	srv  *http.Server
 
-	now func() time.Time // clock; tests may move it
+	now    func() time.Time // clock; tests may move it
+	offset atomic.Int64     // Advance's total, in nanoseconds
 }
 
 // New returns a simulator with cfg's defaults filled in.
@@ -82,7 +84,10 @@ func New(cfg Config) *Sim {
 		faults:  newFaultState(),
 		closing: ctx,
 		stop:    cancel,
-		now:     time.Now,
+	}
+	// The clock runs ClockSkew ahead of (or behind) the machine's.
+	s.now = func() time.Time {
+		return time.Now().Add(s.currentFaults().ClockSkew + time.Duration(s.offset.Load()))
 	}
 	s.hooks = newWebhookQueue(s, cfg.WebhookURL)
 	s.table = s.routes()
@@ -165,6 +170,10 @@ func (s *Sim) Config() Config {
 
 // SetWebhookURL sets where events are delivered; "" stops delivery.
 func (s *Sim) SetWebhookURL(u string) { s.hooks.setURL(u) }
+
+// Advance moves the simulator's clock forward by d (on top of ClockSkew, and kept when faults change), so a
+// test can let search catch up, tokens and idempotency keys expire, without sleeping.
+func (s *Sim) Advance(d time.Duration) { s.offset.Add(int64(d)) }
 
 // JSURL returns the path of the stand-in Stripe.js, relative to the host.
 func (s *Sim) JSURL() string { return s.cfg.BasePath + "/js/v3/stripe.js" }

@@ -181,7 +181,7 @@ func (q *webhookQueue) post(ctx context.Context, d *delivery) (int, error) {
 	}
 	req.Header.Set("Content-Type", "application/json; charset=utf-8")
 	req.Header.Set("User-Agent", "Stripe/1.0 (+https://stripe.com/docs/webhooks)")
-	req.Header.Set("Stripe-Signature", signPayload(d.payload, q.s.cfg.WebhookSecret, time.Now()))
+	req.Header.Set("Stripe-Signature", signPayload(d.payload, q.s.cfg.WebhookSecret, q.s.now()))
 	resp, err := q.client.Do(req)
 	if err != nil {
 		return 0, fmt.Errorf("post webhook: %w", err)

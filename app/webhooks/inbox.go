@@ -131,7 +131,26 @@ func signatureReason(err error) string {
 
 // StoreFetched adds an event read from Stripe's Events API (the reconciler's recovery of missed webhooks)
 // to the inbox, unless it is there already. It reports whether it was new.
+//
+// An event is rendered in the API version it was created with, whatever version reads it, so recovered events
+// pass the same API-version check as webhooks: one of another release train is refused and recorded, never
+// applied with a shape the shop does not decode.
 func (in *Inbox) StoreFetched(ctx context.Context, ev *stripe.Event) (bool, error) {
+	if Train(ev.APIVersion) != Train(stripe.APIVersion) {
+		rej := models.WebhookRejection{Reason: "api_version", EventID: ev.ID, EventType: string(ev.Type),
+			APIVersion: ev.APIVersion, ReceivedAt: time.Now().UTC()}
+		first, err := models.RecordWebhookRejectionOnce(ctx, in.DB, &rej)
+		if err != nil {
+			return false, fmt.Errorf("record webhook rejection: %w", err)
+		}
+		if first {
+			in.Metrics.rejected.WithLabelValues("api_version").Inc()
+			in.Log.ErrorContext(ctx, "recovered event refused: API version mismatch", "event", ev.ID, "event_type", ev.Type,
+				"event_api_version", ev.APIVersion, "expected", stripe.APIVersion,
+				"fix", "set the account's default API version (or the webhook endpoint's) to "+stripe.APIVersion)
+		}
+		return false, nil
+	}
 	payload, err := json.Marshal(ev)
 	if err != nil {
 		return false, fmt.Errorf("encode event: %w", err)

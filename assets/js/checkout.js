@@ -5,8 +5,11 @@
 // 2. The Payment Element in the accordion layout.
 // 3. A discount code changes the amount: POST /checkout/discount, then elements.update({amount}).
 // 4. Pay: elements.submit(), stripe.createConfirmationToken(), POST /checkout/confirm. The server creates
-//    and confirms the PaymentIntent; the browser never sends an amount.
-// 5. requires_action → stripe.handleNextAction (3-D Secure), then the order page.
+//    and confirms the PaymentIntent; the browser sends only expected_amount (what the button shows), which the
+//    server compares with its own total: 409 amount_changed brings the new amount and summary, and the shopper
+//    presses Pay again.
+// 5. requires_action → stripe.handleNextAction (3-D Secure), then the order page. A reload while the order
+//    waits for the bank offers the same (config.pendingAction), or another method on the same PaymentIntent.
 //
 // It works the same against Stripe.js and the simulator's stand-in: it never asks which one it has.
 (function () {
@@ -237,8 +240,18 @@
         confirmation_token_id: created.confirmationToken.id,
         email: value('email'),
         shipping: shipping,
+        expected_amount: amount, // a precondition: the server charges only its own total
       });
       var data = res.data;
+      if (res.status === 409 && data.error && data.error.code === 'amount_changed') {
+        // The cart or a price changed since this page was drawn: show the new total and wait for Pay.
+        amount = data.amount;
+        elements.update({ amount: amount });
+        if (data.summary_html) summary.innerHTML = data.summary_html;
+        showPayLabel();
+        showError(data.error.message);
+        return;
+      }
       if (data.error) {
         showFieldErrors(data.error.fields);
         showError(data.error.message);
@@ -265,6 +278,40 @@
     if (busy) return;
     pay();
   });
+
+  // --- an authentication left open ----------------------------------------------------------------
+  // The page was reloaded (or reopened from the order page) while the order waits for the shopper's bank:
+  // offer to finish that authentication on the same PaymentIntent; paying with the form below instead confirms
+  // the same PaymentIntent with another method.
+  if (config.pendingAction) {
+    var notice = document.createElement('div');
+    notice.className = 'flash flash--info';
+    notice.setAttribute('role', 'status');
+    notice.id = 'pending-action';
+    var text = document.createElement('p');
+    text.textContent = 'Your bank asked you to confirm this payment. Finish it now, or pay another way below.';
+    var finish = document.createElement('button');
+    finish.type = 'button';
+    finish.className = 'btn btn--primary';
+    finish.id = 'finish-authentication';
+    finish.textContent = 'Finish authentication';
+    finish.addEventListener('click', async function () {
+      if (busy) return;
+      setBusy(true);
+      finish.disabled = true;
+      var next = await stripe.handleNextAction({ clientSecret: config.pendingAction.clientSecret });
+      if (next.error) {
+        showError(next.error.message);
+        setBusy(false);
+        finish.disabled = false;
+        return;
+      }
+      window.location.assign(config.pendingAction.nextUrl);
+    });
+    notice.appendChild(text);
+    notice.appendChild(finish);
+    form.parentNode.insertBefore(notice, form);
+  }
 
   mountPaymentElement().catch(function () {
     showError('The payment form could not be loaded. Please reload the page.');

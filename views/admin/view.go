@@ -22,6 +22,9 @@ type Dashboard struct {
 
 	ToShip       int64 // paid (or partly refunded) and not shipped
 	EmailsFailed int64 // emails to customers that failed for good
+	// ExtraFound and ExtraRefunded count this week's extra PaymentIntents (a second success for a paid order).
+	ExtraFound, ExtraRefunded int64
+	NeedsReview               int64 // orders in needs_review
 }
 
 // OrderFilterForm is the orders toolbar as typed (echoed back into the form and the links).

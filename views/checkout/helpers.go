@@ -35,12 +35,17 @@ func StatusLabel(status string) string {
 		return "Refunded"
 	case models.StatusDisputed:
 		return "Disputed"
+	case models.StatusNeedsReview:
+		return "Needs review"
 	}
 	return status
 }
 
 // StatusHeadline is the order page's title for a status.
 func StatusHeadline(status string) string {
+	if status == models.StatusNeedsReview {
+		return "We're checking your payment"
+	}
 	if models.StatusIn(status, models.PaidStatuses) {
 		return "Thank you for your order"
 	}
@@ -68,7 +73,7 @@ func StatusHelp(o models.Order) string {
 	case models.StatusProcessing, models.StatusPending:
 		return "This page updates by itself. You won't be charged twice."
 	case models.StatusRequiresAction:
-		return "Complete the authentication your bank asked for. This page updates by itself."
+		return "Your bank asked you to confirm this payment. Finish it on the checkout page, or pay another way there. This page updates by itself."
 	case models.StatusPaymentFailed:
 		if msg := o.ShopperErrorMessage(); msg != "" {
 			return msg + " Nothing was charged."
@@ -78,6 +83,8 @@ func StatusHelp(o models.Order) string {
 		return "A refund was issued to your original payment method."
 	case models.StatusCanceled:
 		return "Nothing was charged."
+	case models.StatusNeedsReview:
+		return "Your payment arrived, and we're checking it before we ship. We'll email " + MaskEmail(o.Email) + "."
 	}
 	return ""
 }

@@ -37,6 +37,15 @@ type Config struct {
 	ConfirmURL      string `json:"confirmUrl"`
 	ReturnURL       string `json:"returnUrl"`
 	DiscountURL     string `json:"discountUrl"`
+	// PendingAction is set when the cart's order waits for the shopper's bank (3-D Secure): the page offers
+	// to finish it with stripe.handleNextAction, or to pay another way on the same PaymentIntent.
+	PendingAction *PendingAction `json:"pendingAction,omitempty"`
+}
+
+// PendingAction is an authentication the shopper can finish from the checkout page.
+type PendingAction struct {
+	ClientSecret string `json:"clientSecret"`
+	NextURL      string `json:"nextUrl"`
 }
 
 // Page is everything the checkout page shows.

@@ -76,10 +76,31 @@ PaymentElement.prototype._features = function () {
   return (pe && pe.features) || {};
 };
 
+// _syncAmount shows the amount and currency Elements was given (and
+// updated with); the token carries the currency, which the simulator
+// checks against the PaymentIntent at confirm, as Stripe does.
 PaymentElement.prototype._syncAmount = function () {
   if (!this._root) return;
-  this._root.setAttribute('data-amount', String(this._elements._options.amount));
-  this._root.setAttribute('data-currency', String(this._elements._options.currency || ''));
+  var o = this._elements._options;
+  this._root.setAttribute('data-amount', String(o.amount));
+  this._root.setAttribute('data-currency', String(o.currency || ''));
+  if (this._amountNode) {
+    this._amountNode.textContent = o.amount == null ? '' : 'Amount: ' + formatMoney(o.amount, o.currency);
+  }
+  if (this._inputs && this._bankMethods().join() !== (this._renderedBanks || []).join()) {
+    var kept = this._values();
+    if (this._bankMethods().indexOf(this._selected) < 0 && (this._selected === 'ideal' || this._selected === 'sepa_debit')) {
+      this._selected = 'new';
+    }
+    this._render();
+    this._restore(kept);
+  }
+};
+
+// _bankMethods are the non-card methods offered for the currency, as
+// Stripe offers iDEAL and SEPA Debit for EUR only.
+PaymentElement.prototype._bankMethods = function () {
+  return String(this._elements._options.currency || '').toLowerCase() === 'eur' ? ['ideal', 'sepa_debit'] : [];
 };
 
 PaymentElement.prototype._render = function () {
@@ -89,8 +110,13 @@ PaymentElement.prototype._render = function () {
   root.appendChild(el('div', { className: 'sim-pe-hint', role: 'note' }, [
     el('span', { text: '⚠ Simulated — use Stripe test cards, e.g. 4242 4242 4242 4242, any future date, any CVC.' })
   ]));
+  this._amountNode = el('div', { className: 'sim-pe-amount', 'data-sim-amount': '' });
+  root.appendChild(this._amountNode);
   var features = this._features();
   var hasSaved = this._saved.length > 0;
+  var banks = this._bankMethods();
+  this._renderedBanks = banks;
+  var radios = hasSaved || banks.length > 0;
 
   this._saved.forEach(function (pm) {
     var card = pm.card || {};
@@ -115,20 +141,20 @@ PaymentElement.prototype._render = function () {
   var newSelected = this._selected === 'new';
   var headChildren = [];
   var newRadio = null;
-  if (hasSaved) {
-    newRadio = el('input', { type: 'radio', name: 'sim-payment-choice', value: 'new', 'aria-label': 'New card' });
+  if (radios) {
+    newRadio = el('input', { type: 'radio', name: 'sim-payment-choice', value: 'new', 'aria-label': hasSaved ? 'New card' : 'Card' });
     newRadio.checked = newSelected;
     newRadio.addEventListener('change', function () { self._select('new'); });
     headChildren.push(newRadio);
   }
   headChildren.push(el('span', { className: 'sim-pe-cardicon' }));
   headChildren.push(el('span', { className: 'sim-pe-title', text: hasSaved ? 'New card' : 'Card' }));
-  var head = el(hasSaved ? 'label' : 'button', hasSaved ? { className: 'sim-pe-head' }
+  var head = el(radios ? 'label' : 'button', radios ? { className: 'sim-pe-head' }
     : { type: 'button', className: 'sim-pe-head', 'aria-expanded': String(!this._collapsed) }, headChildren);
-  var expanded = hasSaved ? newSelected : !this._collapsed;
+  var expanded = radios ? newSelected : !this._collapsed;
   var body = el('div', { className: 'sim-pe-body' });
   body.hidden = !expanded;
-  if (!hasSaved) {
+  if (!radios) {
     head.addEventListener('click', function () {
       self._collapsed = !self._collapsed;
       body.hidden = self._collapsed;
@@ -170,6 +196,48 @@ PaymentElement.prototype._render = function () {
   body.appendChild(this._errorNode);
   root.appendChild(el('div', { className: 'sim-pe-item sim-pe-new' + (newSelected ? ' sim-selected' : '') },
     [head, body]));
+  banks.forEach(function (type) { root.appendChild(self._bankItem(type, field)); });
+  this._syncAmount();
+};
+
+// _bankItem renders the accordion item of iDEAL (a bank redirect) or SEPA
+// Debit (a delayed-notification method) with the fields Stripe collects.
+PaymentElement.prototype._bankItem = function (type, field) {
+  var self = this;
+  var selected = this._selected === type;
+  var title = type === 'ideal' ? 'iDEAL' : 'SEPA Debit';
+  var radio = el('input', { type: 'radio', name: 'sim-payment-choice', value: type, 'aria-label': title });
+  radio.checked = selected;
+  radio.addEventListener('change', function () { self._select(type); });
+  var head = el('label', { className: 'sim-pe-head' }, [radio, el('span', { className: 'sim-pe-cardicon' }),
+    el('span', { className: 'sim-pe-title', text: title })]);
+  var body = el('div', { className: 'sim-pe-body' });
+  body.hidden = !selected;
+  if (type === 'ideal') {
+    var bank = el('select', { id: 'sim-ideal-bank', name: 'ideal-bank', className: 'sim-pe-input' },
+      ['', 'abn_amro', 'asn_bank', 'ing', 'rabobank', 'sns_bank'].map(function (b) {
+        return el('option', { value: b, text: b ? b.replace('_', ' ').toUpperCase() : 'Select bank' });
+      }));
+    bank.addEventListener('change', function () { self._changed(); });
+    this._inputs.idealBank = bank;
+    body.appendChild(el('label', { className: 'sim-pe-label', for: 'sim-ideal-bank', text: 'iDEAL bank' }));
+    body.appendChild(bank);
+    body.appendChild(el('p', { className: 'sim-pe-note', text: 'You will be redirected to your bank to authorize the payment.' }));
+  } else {
+    var name = field('sim-sepa-name', 'sepa-name', 'Full name', { autocomplete: 'name' });
+    var email = field('sim-sepa-email', 'sepa-email', 'Email', { autocomplete: 'email', type: 'email' });
+    var iban = field('sim-sepa-iban', 'iban', 'IBAN', { placeholder: 'DE00 0000 0000 0000 0000 00', maxlength: '42' });
+    this._inputs.sepaName = name[1]; this._inputs.sepaEmail = email[1]; this._inputs.iban = iban[1];
+    [name, email, iban].forEach(function (f) { body.appendChild(f[0]); body.appendChild(f[1]); });
+    body.appendChild(el('p', { className: 'sim-pe-note', text: 'By providing your IBAN you authorise the merchant to debit your account (SEPA mandate). The payment is confirmed a few days later.' }));
+  }
+  return el('div', { className: 'sim-pe-item sim-pe-' + type + (selected ? ' sim-selected' : ''), 'data-method': type },
+    [head, body]);
+};
+
+// _method is the type chosen in the element: card, ideal or sepa_debit.
+PaymentElement.prototype._method = function () {
+  return this._selected === 'ideal' || this._selected === 'sepa_debit' ? this._selected : 'card';
 };
 
 PaymentElement.prototype._select = function (choice) {
@@ -181,14 +249,20 @@ PaymentElement.prototype._select = function (choice) {
 };
 
 PaymentElement.prototype._values = function () {
-  return { number: this._inputs.number.value, exp: this._inputs.exp.value, cvc: this._inputs.cvc.value,
-    postal: this._inputs.postal.value, save: this._saveBox ? this._saveBox.checked : false };
+  var i = this._inputs;
+  return { number: i.number.value, exp: i.exp.value, cvc: i.cvc.value,
+    postal: i.postal.value, save: this._saveBox ? this._saveBox.checked : false,
+    idealBank: i.idealBank ? i.idealBank.value : '', sepaName: i.sepaName ? i.sepaName.value : '',
+    sepaEmail: i.sepaEmail ? i.sepaEmail.value : '', iban: i.iban ? i.iban.value : '' };
 };
 
 PaymentElement.prototype._restore = function (v) {
   this._inputs.number.value = v.number; this._inputs.exp.value = v.exp;
   this._inputs.cvc.value = v.cvc; this._inputs.postal.value = v.postal;
   if (this._saveBox) this._saveBox.checked = v.save;
+  var i = this._inputs;
+  if (i.idealBank) i.idealBank.value = v.idealBank || '';
+  if (i.sepaName) { i.sepaName.value = v.sepaName || ''; i.sepaEmail.value = v.sepaEmail || ''; i.iban.value = v.iban || ''; }
 };
 
 PaymentElement.prototype._remove = function (pmID) {
@@ -234,6 +308,16 @@ PaymentElement.prototype._savedPM = function () {
 // _validate checks the form like Stripe.js; null when complete.
 PaymentElement.prototype._validate = function () {
   if (this._savedPM()) return null;
+  var method = this._method();
+  if (method === 'ideal') {
+    return this._inputs.idealBank.value ? null : validationError('incomplete', 'Select your bank.');
+  }
+  if (method === 'sepa_debit') {
+    if (!this._inputs.sepaName.value.trim()) return this._fail('sepaName', validationError('incomplete_name', 'Your name is incomplete.'));
+    if (!/.+@.+/.test(this._inputs.sepaEmail.value)) return this._fail('sepaEmail', validationError('incomplete_email', 'Your email address is incomplete.'));
+    if (this._inputs.iban.value.replace(/\s/g, '').length < 15) return this._fail('iban', validationError('incomplete_iban', 'Your IBAN is incomplete.'));
+    return null;
+  }
   if (!this._inputs) return validationError('incomplete_number', 'Your card number is incomplete.');
   var num = digits(this._inputs.number.value);
   var want = brandOf(num) === 'amex' ? 15 : 16;
@@ -276,8 +360,8 @@ PaymentElement.prototype._changed = function () {
   var empty = !saved && (!this._inputs || ['number', 'exp', 'cvc', 'postal'].every(function (k) {
     return !this._inputs[k].value;
   }, this));
-  var complete = !!saved || (!!this._inputs && !this._collapsed && quietValid(this));
-  var value = { type: 'card' };
+  var complete = !!saved || (!!this._inputs && (!this._collapsed || this._method() !== 'card') && quietValid(this));
+  var value = { type: saved ? 'card' : this._method() };
   if (saved) {
     value.payment_method = { id: saved.id, type: saved.type, card: saved.card, billing_details: saved.billing_details };
   } else if (this._saveBox) {
@@ -289,7 +373,9 @@ PaymentElement.prototype._changed = function () {
 
 function quietValid(pe) {
   var err = pe._validate();
-  ['number', 'exp', 'cvc', 'postal'].forEach(function (k) { pe._inputs[k].removeAttribute('aria-invalid'); });
+  ['number', 'exp', 'cvc', 'postal', 'sepaName', 'sepaEmail', 'iban'].forEach(function (k) {
+    if (pe._inputs[k]) pe._inputs[k].removeAttribute('aria-invalid');
+  });
   return !err;
 }
 

@@ -61,7 +61,7 @@ Elements.prototype.submit = function () {
   }
   pe._showError('');
   this._submitted = true;
-  return Promise.resolve({ selectedPaymentMethod: 'card' });
+  return Promise.resolve({ selectedPaymentMethod: pe._savedPM() ? 'card' : pe._method() });
 };
 
 // ---------- Stripe ----------
@@ -93,7 +93,22 @@ StripeSim.prototype.createConfirmationToken = function (options) {
   var body = { return_url: params.return_url, shipping: params.shipping };
   var pmData = params.payment_method_data || {};
   var saved = pe._savedPM();
-  if (saved) {
+  var method = pe._method();
+  // What Elements was given, as Stripe.js sends it: the simulator checks
+  // the currency against the PaymentIntent at confirm.
+  body.client_context = { currency: elements._options.currency, mode: elements._options.mode,
+    amount: elements._options.amount };
+  if (!saved && method !== 'card') {
+    var bd = JSON.parse(JSON.stringify(pmData.billing_details || {}));
+    body.payment_method_data = { type: method, billing_details: bd, metadata: pmData.metadata };
+    if (method === 'ideal') {
+      body.payment_method_data.ideal = { bank: pe._inputs.idealBank.value };
+    } else {
+      bd.name = bd.name || pe._inputs.sepaName.value.trim();
+      bd.email = bd.email || pe._inputs.sepaEmail.value.trim();
+      body.payment_method_data.sepa_debit = { iban: pe._inputs.iban.value.replace(/\s/g, '').toUpperCase() };
+    }
+  } else if (saved) {
     body.payment_method = saved.id;
     body.customer_session_client_secret = elements._options.customerSessionClientSecret;
   } else {
@@ -145,7 +160,21 @@ StripeSim.prototype.handleNextAction = function (options) {
   return this.retrievePaymentIntent(clientSecret).then(function (res) {
     if (res.error) return res;
     var pi = res.paymentIntent;
-    if (pi.status !== 'requires_action') return { paymentIntent: pi };
+    // Stripe.js: handleNextAction "will throw an error if the PaymentIntent
+    // has a different status" than requires_action.
+    if (pi.status !== 'requires_action') {
+      return { error: { type: 'invalid_request_error', code: 'payment_intent_unexpected_state',
+        message: 'handleNextAction: the PaymentIntent has a status of ' + pi.status +
+          '; only a PaymentIntent with status requires_action has a next action.', payment_intent: pi } };
+    }
+    var na = pi.next_action || {};
+    if (na.type === 'redirect_to_url' && na.redirect_to_url) {
+      // A bank redirect leaves the page; the bank sends the shopper to return_url.
+      // The simulator answers a path on its own origin: resolve it against
+      // where this script came from.
+      window.location.assign(new URL(na.redirect_to_url.url, new URL(BASE, window.location.href)).href);
+      return new Promise(function () {});
+    }
     return challenge(pi).then(function (outcome) {
       return request('POST', '/payment_intents/' + encodeURIComponent(pi.id) + '/authenticate', self._pk,
         { client_secret: clientSecret, outcome: outcome });
