@@ -456,8 +456,8 @@ func TestReturnURLInAnotherBrowser(t *testing.T) {
 	other := s.Client(t)
 	base := "/checkout/complete?payment_intent=" + *o.PaymentIntentID
 	other.Get(base).Expect(t, http.StatusNotFound)
-	other.Get(base + "&payment_intent_client_secret=" + *o.PaymentIntentID + "_secret_forged").Expect(t, http.StatusNotFound)
-	res := other.Get(base + "&payment_intent_client_secret=" + r.ClientSecret + "&redirect_status=succeeded").Expect(t, http.StatusSeeOther)
+	other.Get(base+"&payment_intent_client_secret="+*o.PaymentIntentID+"_secret_forged").Expect(t, http.StatusNotFound)
+	res := other.Get(base+"&payment_intent_client_secret="+r.ClientSecret+"&redirect_status=succeeded").Expect(t, http.StatusSeeOther)
 	if res.Header.Get("Location") != "/orders/"+r.OrderNumber {
 		t.Fatalf("to %s", res.Header.Get("Location"))
 	}
