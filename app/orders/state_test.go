@@ -160,3 +160,58 @@ func kinds(evs []Event) []string {
 	}
 	return out
 }
+
+func TestShopNotesNeverHideStripesEvents(t *testing.T) {
+	// The confirm's answer was lost after Stripe's requires_action webhook came: the note changes nothing.
+	s := State{Status: models.StatusRequiresAction, LastPIEventAt: 500, Total: 1000}
+	if got, changed := Next(s, Event{Kind: AttemptUnknown, Created: 100}); changed {
+		t.Errorf("an unknown-outcome note hid a newer Stripe event: %s", got.Status)
+	}
+	// Nothing came since the claim: processing, and Stripe's clock is untouched, so an event of Stripe's
+	// stamped earlier than the shop's clock still applies.
+	s = State{Status: models.StatusPending, Total: 1000}
+	got, _ := Next(s, Event{Kind: AttemptUnknown, Created: 0})
+	if got.Status != models.StatusProcessing || got.LastPIEventAt != 0 {
+		t.Fatalf("note: %+v", got)
+	}
+	if got, _ = Next(got, Event{Kind: PIRequiresAction, Created: 1}); got.Status != models.StatusRequiresAction {
+		t.Fatalf("Stripe's event after the note: %s", got.Status)
+	}
+}
+
+func TestMoneyThatDoesNotMatchNeedsReview(t *testing.T) {
+	s := State{Status: models.StatusPending, Total: 2100, Currency: "usd"}
+	for _, ev := range []Event{
+		{Kind: PISucceeded, Created: 1, AmountReceived: 1000, Currency: "usd"},
+		{Kind: PISucceeded, Created: 1, AmountReceived: 2100, Currency: "eur"},
+	} {
+		if got, _ := Next(s, ev); got.Status != models.StatusNeedsReview || got.ReviewReason == "" {
+			t.Errorf("%+v → %s", ev, got.Status)
+		}
+	}
+	if got, _ := Next(s, Event{Kind: PISucceeded, Created: 1, AmountReceived: 2100, Currency: "usd"}); got.Status != models.StatusPaid {
+		t.Errorf("matching money → %s", got.Status)
+	}
+}
+
+func TestRefundedAmountFollowsTheNewestChargeAndFailedRefunds(t *testing.T) {
+	paid := State{Status: models.StatusPaid, Total: 1000}
+	// Refund of 1000 at t=10, it fails at t=20 (Apply counts it in FailedCounted).
+	after, _ := Next(paid, Event{Kind: ChargeRefunded, Created: 10, AmountRefunded: 1000})
+	if after.Status != models.StatusRefunded {
+		t.Fatalf("after the refund: %s", after.Status)
+	}
+	after, _ = Next(after, Event{Kind: RefundFailedKind, Created: 20, FailedCounted: 1000})
+	if after.Status != models.StatusPaid || after.RefundedAmount != 0 {
+		t.Fatalf("after the refund failed: %s %d", after.Status, after.RefundedAmount)
+	}
+	// A later refund of 400: its charge.refunded no longer counts the failed one.
+	after, _ = Next(after, Event{Kind: ChargeRefunded, Created: 30, AmountRefunded: 400})
+	if after.Status != models.StatusPartiallyRefunded || after.RefundedAmount != 400 {
+		t.Fatalf("after a new refund: %s %d", after.Status, after.RefundedAmount)
+	}
+	// An old charge.refunded that arrives late changes nothing.
+	if got, _ := Next(after, Event{Kind: ChargeRefunded, Created: 10, AmountRefunded: 1000}); got.RefundedAmount != 400 {
+		t.Fatalf("a late old charge.refunded: %d", got.RefundedAmount)
+	}
+}
