@@ -1,7 +1,6 @@
 package app_test
 
 import (
-	"fmt"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -230,6 +229,6 @@ func TestChaosMoneyIntegrity(t *testing.T) {
 		t.Errorf("only %d orders", len(orders))
 	}
 	if doubles+orphans+wrongAmount+stuck != 0 {
-		t.Fatal(fmt.Sprintf("money integrity broken: %d %d %d %d", doubles, orphans, wrongAmount, stuck))
+		t.Fatalf("money integrity broken: %d %d %d %d", doubles, orphans, wrongAmount, stuck)
 	}
 }
