@@ -222,7 +222,12 @@ func (a *App) completeCheckout(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusNotFound, "We couldn't find that payment.")
 	}
 	o, err := models.OrderByPaymentIntent(ctx, a.db.DB, piID)
-	if errors.Is(err, models.ErrNotFound) || (err == nil && !a.ownsOrder(c, o)) {
+	if err == nil && !a.ownsOrder(c, o) && !a.checkout.HoldsClientSecret(ctx, o, c.QueryParam("payment_intent_client_secret")) {
+		// A banking app may open the return URL in another browser, without the session; Stripe's redirect carries
+		// the PaymentIntent's client secret, which proves the link came from that payment.
+		err = models.ErrNotFound
+	}
+	if errors.Is(err, models.ErrNotFound) {
 		return echo.NewHTTPError(http.StatusNotFound, "We couldn't find that payment.")
 	}
 	if err != nil {

@@ -443,3 +443,25 @@ func TestPerCurrencyMinimumsAndFreeOrders(t *testing.T) {
 		}
 	})
 }
+
+// A banking app opens the return URL in the default browser, without the shop's session: with the
+// PaymentIntent's client secret (Stripe's redirect carries it) it shows the order; without it, or with another
+// one, it does not.
+func TestReturnURLInAnotherBrowser(t *testing.T) {
+	s := apptest.New(t)
+	c := shopper(t, s, "merino-beanie")
+	_, r := confirm(t, c, confirmBody(s.Token(t, "4000002500003155")))
+	o := orderByNumber(t, s, r.OrderNumber)
+	s.Authenticate(t, *o.PaymentIntentID, r.ClientSecret, "complete")
+	other := s.Client(t)
+	base := "/checkout/complete?payment_intent=" + *o.PaymentIntentID
+	other.Get(base).Expect(t, http.StatusNotFound)
+	other.Get(base+"&payment_intent_client_secret="+*o.PaymentIntentID+"_secret_forged").Expect(t, http.StatusNotFound)
+	res := other.Get(base+"&payment_intent_client_secret="+r.ClientSecret+"&redirect_status=succeeded").Expect(t, http.StatusSeeOther)
+	if res.Header.Get("Location") != "/orders/"+r.OrderNumber {
+		t.Fatalf("to %s", res.Header.Get("Location"))
+	}
+	if !strings.Contains(other.Get("/orders/"+r.OrderNumber).Body, `data-testid="order-status">Paid`) {
+		t.Fatal("the order page does not show it paid")
+	}
+}

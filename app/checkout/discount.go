@@ -2,8 +2,10 @@ package checkout
 
 import (
 	"context"
+	"crypto/subtle"
 	"errors"
 	"github.com/stripe/stripe-go/v82"
+	"strings"
 
 	"github.com/storefront/storefront/app/orders"
 	"github.com/storefront/storefront/models"
@@ -81,4 +83,14 @@ func (s *Service) PendingAction(ctx context.Context, cartID string) (clientSecre
 		return "", "", false
 	}
 	return pi.ClientSecret, "/checkout/complete?payment_intent=" + pi.ID, true
+}
+
+// HoldsClientSecret reports whether secret is the client secret of the order's PaymentIntent (as Stripe's
+// return_url redirect carries it), read from Stripe and compared in constant time.
+func (s *Service) HoldsClientSecret(ctx context.Context, o models.Order, secret string) bool {
+	if o.PaymentIntentID == nil || secret == "" || len(secret) > 255 || !strings.HasPrefix(secret, *o.PaymentIntentID+"_secret_") {
+		return false
+	}
+	pi, err := s.Pay.Retrieve(ctx, *o.PaymentIntentID, o.Number)
+	return err == nil && subtle.ConstantTimeCompare([]byte(pi.ClientSecret), []byte(secret)) == 1
 }

@@ -196,7 +196,7 @@ func TestMoneyThatDoesNotMatchNeedsReview(t *testing.T) {
 
 func TestRefundedAmountFollowsTheNewestChargeAndFailedRefunds(t *testing.T) {
 	paid := State{Status: models.StatusPaid, Total: 1000}
-	// Refund of 1000 at t=10, it fails at t=20 (the failure is counted by Apply as FailedCounted).
+	// Refund of 1000 at t=10, it fails at t=20 (Apply counts it in FailedCounted).
 	after, _ := Next(paid, Event{Kind: ChargeRefunded, Created: 10, AmountRefunded: 1000})
 	if after.Status != models.StatusRefunded {
 		t.Fatalf("after the refund: %s", after.Status)

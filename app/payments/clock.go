@@ -11,7 +11,6 @@ import (
 type stripeClock struct {
 	next   http.RoundTripper
 	offset atomic.Int64 // Stripe's clock minus ours, in nanoseconds, from the latest answer
-	known  atomic.Bool
 	now    func() time.Time
 }
 
@@ -19,9 +18,13 @@ func (c *stripeClock) RoundTrip(r *http.Request) (*http.Response, error) {
 	res, err := c.next.RoundTrip(r)
 	if err == nil {
 		if at, perr := http.ParseTime(res.Header.Get("Date")); perr == nil {
-			// Date has whole seconds: keep the offset whole seconds too, so it does not jitter.
-			c.offset.Store(int64(at.Sub(c.now()).Round(time.Second)))
-			c.known.Store(true)
+			// Date has whole seconds (Stripe's time is somewhere in the second after it): an offset under two
+			// seconds is within that error and taken as none, so that clocks kept by NTP are not made worse.
+			off := at.Add(500 * time.Millisecond).Sub(c.now())
+			if off > -2*time.Second && off < 2*time.Second {
+				off = 0
+			}
+			c.offset.Store(int64(off))
 		}
 	}
 	return res, err
