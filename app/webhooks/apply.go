@@ -58,11 +58,14 @@ func (a *Applier) Apply(ctx context.Context, row models.WebhookEvent) (string, e
 			Metadata         map[string]string `json:"metadata"`
 			LatestCharge     *stripe.Charge    `json:"latest_charge"` // an id or an expanded charge
 			LastPaymentError *stripe.Error     `json:"last_payment_error"`
+			AmountReceived   int64             `json:"amount_received"` // compared with the order's total
+			Currency         stripe.Currency   `json:"currency"`
 		}
 		if err := json.Unmarshal(ev.Data.Raw, &facts); err != nil {
 			return "", fmt.Errorf("decode payment intent: %w", err)
 		}
-		pi := stripe.PaymentIntent{ID: facts.ID, Metadata: facts.Metadata, LatestCharge: facts.LatestCharge, LastPaymentError: facts.LastPaymentError}
+		pi := stripe.PaymentIntent{ID: facts.ID, Metadata: facts.Metadata, LatestCharge: facts.LatestCharge, LastPaymentError: facts.LastPaymentError,
+			AmountReceived: facts.AmountReceived, Currency: facts.Currency}
 		return a.paymentIntent(ctx, ev, &pi)
 	case "charge.refunded":
 		var ch stripe.Charge
