@@ -7,8 +7,8 @@ import (
 	"github.com/stripe/stripe-go/v82"
 
 	"github.com/storefront/storefront/app/orders"
-	"github.com/storefront/storefront/i18n"
 	"github.com/storefront/storefront/app/payments"
+	"github.com/storefront/storefront/i18n"
 	"github.com/storefront/storefront/models"
 )
 
