@@ -259,7 +259,7 @@
         elements.update({ amount: amount });
         if (data.summary_html) summary.innerHTML = data.summary_html;
         showPayLabel();
-        showError(t('js.amount_changed'));
+        showError(t('js.amount_changed', { Amount: formatAmount(amount) }));
         return;
       }
       if (data.error) {
