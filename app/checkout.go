@@ -7,14 +7,17 @@ import (
 	"fmt"
 	"net/http"
 	"net/netip"
+	"sort"
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	"golang.org/x/text/collate"
 
 	"github.com/storefront/storefront/app/apperr"
 	"github.com/storefront/storefront/app/checkout"
 	"github.com/storefront/storefront/app/orders"
 	"github.com/storefront/storefront/app/payments"
+	"github.com/storefront/storefront/i18n"
 	"github.com/storefront/storefront/models"
 	checkoutview "github.com/storefront/storefront/views/checkout"
 )
@@ -25,7 +28,7 @@ func (a *App) showCheckout(c echo.Context) error {
 	cartID := a.sessionString(c, sessCart)
 	cart, q, note, err := a.checkout.CartQuote(ctx, cartID)
 	if errors.Is(err, models.ErrNotFound) || (err == nil && len(cart.Items) == 0) {
-		if err := a.flash(c, "info", "Your cart is empty. Add something before checking out."); err != nil {
+		if err := a.flash(c, "info", message(c, "cart.empty_before_checkout")); err != nil {
 			return err
 		}
 		return c.Redirect(http.StatusSeeOther, "/cart")
@@ -33,6 +36,7 @@ func (a *App) showCheckout(c echo.Context) error {
 	if err != nil {
 		return fmt.Errorf("price cart: %w", err)
 	}
+	l := localizer(c)
 	view := checkoutview.Page{
 		Summary:     summaryView(cart, q),
 		Form:        checkoutview.Form{Country: "US"},
@@ -41,22 +45,27 @@ func (a *App) showCheckout(c echo.Context) error {
 		Config: checkoutview.Config{
 			PublishableKey: a.cfg.StripePublishableKey, Amount: q.Total, Currency: a.cfg.Currency,
 			ConfirmURL: "/checkout/confirm", ReturnURL: a.cfg.BaseURL + "/checkout/complete", DiscountURL: "/checkout/discount",
+			Locale: l.Locale().String(), Messages: l.Messages("js."),
 		},
 	}
 	for _, ct := range checkout.Countries {
-		view.Countries = append(view.Countries, checkoutview.Country{Code: ct.Code, Name: ct.Name})
+		view.Countries = append(view.Countries, checkoutview.Country{Code: ct.Code, Name: l.Country(ct.Code)})
 	}
+	sortCountries(l, view.Countries)
 	if secret, next, ok := a.checkout.PendingAction(ctx, cartID); ok {
 		view.Config.PendingAction = &checkoutview.PendingAction{ClientSecret: secret, NextURL: next}
 	}
 	if note != nil {
-		view.DiscountNote = note.Error() + " It was removed from your order."
+		var de *orders.DiscountError
+		if errors.As(note, &de) {
+			view.DiscountNote = l.T("checkout.discount.dropped", "Reason", checkout.DiscountText(de, a.cfg.Currency).In(l))
+		}
 	}
 	if u, ok := a.currentUser(c); ok {
 		view.Config.CustomerSession = "/checkout/customer-session"
 		view.Form.Email = u.Email
 	}
-	return render(c, http.StatusOK, checkoutview.CheckoutPage(a.page(c, "Checkout"), view))
+	return render(c, http.StatusOK, checkoutview.CheckoutPage(a.page(c, l.T("checkout.title")), view))
 }
 
 func summaryView(cart models.Cart, q orders.Quote) checkoutview.Summary {
@@ -91,7 +100,7 @@ func (a *App) applyDiscount(c echo.Context) error {
 	q, err := a.checkout.ApplyDiscount(c.Request().Context(), a.sessionString(c, sessCart), body.Code)
 	if e, ok := apperr.As(err); ok && !wantsJSON(c) {
 		// A plain form goes back to the checkout page with the reason.
-		if err := a.flash(c, "error", e.Message); err != nil {
+		if err := a.flash(c, "error", e.MessageIn(localizer(c))); err != nil {
 			return err
 		}
 		return c.Redirect(http.StatusSeeOther, "/checkout")
@@ -99,7 +108,7 @@ func (a *App) applyDiscount(c echo.Context) error {
 	if err != nil {
 		return fmt.Errorf("apply discount: %w", err)
 	}
-	return a.discountChanged(c, q, "Discount "+q.Code+" applied.")
+	return a.discountChanged(c, q, message(c, "checkout.discount.applied", "Code", q.Code))
 }
 
 // removeDiscount takes the code off the cart.
@@ -108,7 +117,7 @@ func (a *App) removeDiscount(c echo.Context) error {
 	if err != nil {
 		return fmt.Errorf("remove discount: %w", err)
 	}
-	return a.discountChanged(c, q, "The discount was removed.")
+	return a.discountChanged(c, q, message(c, "checkout.discount.removed"))
 }
 
 func (a *App) discountChanged(c echo.Context, q orders.Quote, msg string) error {
@@ -166,6 +175,7 @@ func (a *App) confirmCheckout(c echo.Context) error {
 			Country: req.Shipping.Address.Country},
 		ExpectedAmount: req.ExpectedAmount,
 		ClientKey:      holdKey(c.RealIP()),
+		Locale:         localeOf(c).String(),
 	}
 	if u, ok := a.currentUser(c); ok {
 		in.UserID = u.ID
@@ -191,8 +201,8 @@ func (a *App) confirmCheckout(c echo.Context) error {
 	if res.ClientSecret != "" {
 		out["client_secret"] = res.ClientSecret
 	}
-	if res.Message != "" {
-		out["message"] = res.Message
+	if res.MessageID != "" {
+		out["message"] = message(c, res.MessageID)
 	}
 	return c.JSON(http.StatusOK, out)
 }
@@ -219,7 +229,7 @@ func (a *App) completeCheckout(c echo.Context) error {
 	ctx := c.Request().Context()
 	piID := c.QueryParam("payment_intent")
 	if !strings.HasPrefix(piID, "pi_") || len(piID) > 255 {
-		return echo.NewHTTPError(http.StatusNotFound, "We couldn't find that payment.")
+		return echo.NewHTTPError(http.StatusNotFound, message(c, "checkout.error.payment_not_found"))
 	}
 	o, err := models.OrderByPaymentIntent(ctx, a.db.DB, piID)
 	if err == nil && !a.ownsOrder(c, o) && !a.checkout.HoldsClientSecret(ctx, o, c.QueryParam("payment_intent_client_secret")) {
@@ -228,7 +238,7 @@ func (a *App) completeCheckout(c echo.Context) error {
 		err = models.ErrNotFound
 	}
 	if errors.Is(err, models.ErrNotFound) {
-		return echo.NewHTTPError(http.StatusNotFound, "We couldn't find that payment.")
+		return echo.NewHTTPError(http.StatusNotFound, message(c, "checkout.error.payment_not_found"))
 	}
 	if err != nil {
 		return fmt.Errorf("load order: %w", err)
@@ -254,13 +264,13 @@ func (a *App) showOrder(c echo.Context) error {
 	noStore(c)
 	o, err := models.OrderByNumber(c.Request().Context(), a.db.DB, c.Param("number"))
 	if errors.Is(err, models.ErrNotFound) {
-		return echo.NewHTTPError(http.StatusNotFound, "We couldn't find that order. Check the link in your receipt.")
+		return echo.NewHTTPError(http.StatusNotFound, message(c, "checkout.error.order_not_found"))
 	}
 	if err != nil {
 		return fmt.Errorf("load order: %w", err)
 	}
 	o = a.orderForViewer(c, o)
-	p := a.page(c, "Order "+o.Number)
+	p := a.page(c, message(c, "order.page_title", "Number", o.Number))
 	if o.Open() && o.Status != models.StatusPaymentFailed {
 		p.Refresh = 3
 	}
@@ -271,12 +281,12 @@ func (a *App) showOrder(c echo.Context) error {
 func bindBody(c echo.Context, v any) error {
 	if strings.HasPrefix(c.Request().Header.Get(echo.HeaderContentType), echo.MIMEApplicationJSON) {
 		if err := json.NewDecoder(c.Request().Body).Decode(v); err != nil {
-			return echo.NewHTTPError(http.StatusBadRequest, "The request body is not valid JSON.")
+			return echo.NewHTTPError(http.StatusBadRequest, message(c, "error.bad_json"))
 		}
 		return nil
 	}
 	if err := c.Bind(v); err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, "The form could not be read.")
+		return echo.NewHTTPError(http.StatusBadRequest, message(c, "error.bad_form"))
 	}
 	return nil
 }
@@ -293,4 +303,10 @@ func holdKey(ip string) string {
 	}
 	p, _ := a.Prefix(64)
 	return p.String()
+}
+
+// sortCountries puts the country options in the alphabetical order of the shopper's language.
+func sortCountries(l i18n.Localizer, cs []checkoutview.Country) {
+	col := collate.New(l.Locale().Tag())
+	sort.SliceStable(cs, func(i, j int) bool { return col.CompareString(cs[i].Name, cs[j].Name) < 0 })
 }

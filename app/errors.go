@@ -56,7 +56,7 @@ func answerFor(err error, l i18n.Localizer) errorAnswer {
 		if !known {
 			r = errorResponses[apperr.Internal]
 		}
-		msg := e.Message
+		msg := e.MessageIn(l)
 		if e.Kind == apperr.Internal || msg == "" {
 			msg = internalMessage
 		}
@@ -67,8 +67,8 @@ func answerFor(err error, l i18n.Localizer) errorAnswer {
 		if e.DeclineCode != "" {
 			inner["decline_code"] = e.DeclineCode
 		}
-		if e.Fields != nil {
-			inner["fields"] = e.Fields
+		if fields := e.FieldsIn(l); fields != nil {
+			inner["fields"] = fields
 		}
 		body := map[string]any{"error": inner}
 		for k, v := range e.Extra {

@@ -21,8 +21,8 @@ import (
 // leftover.
 var sameInEnglish = map[i18n.Locale][]string{
 	i18n.German:     {"Shop", "Status", "Storefront"},
-	i18n.French:     {"Total", "Date", "Storefront"},
-	i18n.Indonesian: {"Total", "Subtotal", "Status", "Email", "Checkout", "Storefront"},
+	i18n.French:     {"Total", "Date", "Storefront", "Hong Kong"},
+	i18n.Indonesian: {"Total", "Subtotal", "Status", "Email", "Checkout", "Storefront", "Hong Kong"},
 }
 
 // englishFragments are the literal parts of every English message (placeholders cut out), of at least four

@@ -15,7 +15,7 @@ import (
 
 // wiredIntoViews turns on TestEveryKeyIsUsed. Stage 1 builds the catalogs before the templates and handlers
 // use them; the lead flips this to true when stage 2 has wired every page, script and email.
-const wiredIntoViews = false
+const wiredIntoViews = true
 
 // dynamicPrefixes are ids built at run time ("status." + o.Status): a key under one counts as used when the
 // prefix itself appears in the code.

@@ -4,7 +4,11 @@
 // error {"error":{"type","code","message"}} or the HTML error page, in one table.
 package apperr
 
-import "errors"
+import (
+	"errors"
+
+	"github.com/storefront/storefront/i18n"
+)
 
 // Kind says what sort of failure an error is, independent of HTTP.
 type Kind string
@@ -38,6 +42,91 @@ type Error struct {
 	Extra map[string]any
 	// Err is the cause, for logs; it is never shown.
 	Err error
+	// Text is Message as a catalog message: the app answers it in the requester's language. Message keeps its
+	// English form, for logs. Empty for a message that comes as it is (a card decline in Stripe's words).
+	Text Text
+	// FieldTexts are Fields as catalog messages.
+	FieldTexts map[string]Text
+}
+
+// Text is a message of the shop's catalogs (package i18n) by id, with the data of its placeholders. A value of
+// the data may be a Text or a Money itself, said in the same language.
+type Text struct {
+	ID    string
+	Data  map[string]any
+	Count *int // set for a plural message
+}
+
+// Money is an amount in data of a Text, formatted for the language the Text is said in.
+type Money struct {
+	Amount   int64
+	Currency string
+}
+
+// T is a Text of the catalog message id with pairs of placeholder name and value: T("cart.added", "Name", n).
+func T(id string, pairs ...any) Text {
+	t := Text{ID: id}
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if t.Data == nil {
+			t.Data = map[string]any{}
+		}
+		t.Data[pairs[i].(string)] = pairs[i+1]
+	}
+	return t
+}
+
+// N is a plural Text: the count chooses the form.
+func N(id string, count int, pairs ...any) Text {
+	t := T(id, pairs...)
+	t.Count = &count
+	return t
+}
+
+// In says the Text in l's language.
+func (t Text) In(l i18n.Localizer) string {
+	data := make(map[string]any, len(t.Data))
+	for k, v := range t.Data {
+		switch v := v.(type) {
+		case Text:
+			data[k] = v.In(l)
+		case Money:
+			data[k] = l.Money(v.Amount, v.Currency)
+		default:
+			data[k] = v
+		}
+	}
+	if t.Count != nil {
+		return l.N(t.ID, *t.Count, data)
+	}
+	return l.T(t.ID, data)
+}
+
+// English is the Text in English: the form kept in Message for logs.
+func (t Text) English() string { return t.In(i18n.Localizer{}) }
+
+// Localized is an error of a kind with a code whose message is a catalog Text.
+func Localized(kind Kind, code string, text Text) *Error {
+	return &Error{Kind: kind, Code: code, Message: text.English(), Text: text}
+}
+
+// MessageIn is the error's message in l's language: its Text when it has one, else Message as it is.
+func (e *Error) MessageIn(l i18n.Localizer) string {
+	if e.Text.ID != "" {
+		return e.Text.In(l)
+	}
+	return e.Message
+}
+
+// FieldsIn are the error's form fields to fix, in l's language.
+func (e *Error) FieldsIn(l i18n.Localizer) map[string]string {
+	if e.FieldTexts == nil {
+		return e.Fields
+	}
+	out := make(map[string]string, len(e.FieldTexts))
+	for name, t := range e.FieldTexts {
+		out[name] = t.In(l)
+	}
+	return out
 }
 
 // New is an error of a kind with a code and a message safe to show.

@@ -20,7 +20,7 @@ type Result struct {
 	ClientSecret string // only with requires_action, for stripe.handleNextAction
 	OrderNumber  string
 	NextURL      string
-	Message      string // for processing after an unknown outcome
+	MessageID    string // the catalog message for processing after an unknown outcome
 }
 
 // Confirm runs one Pay click: price the cart, create or reuse the order with its stock reserved, then create and
@@ -38,7 +38,7 @@ func (s *Service) Confirm(ctx context.Context, in Input) (Result, error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), budget)
 	defer cancel()
 	res, err := s.confirm(ctx, in)
-	return res, confirmError(err)
+	return res, confirmError(err, s.Currency)
 }
 
 func (s *Service) confirm(ctx context.Context, in Input) (Result, error) {
@@ -283,6 +283,9 @@ func fillOrder(o *models.Order, in Input, q orders.Quote) {
 	if in.ClientKey != "" {
 		o.ClientKey = &in.ClientKey
 	}
+	if in.Locale != "" {
+		o.Locale = in.Locale // its emails go out in it, and Stripe answers the confirm in it
+	}
 }
 
 // saveOrder stores the order and makes its lines and stock reservation match the cart.
@@ -362,7 +365,7 @@ func sameLines(a, b []models.OrderItem) bool {
 func (s *Service) attempt(o models.Order, token string) payments.Attempt {
 	a := payments.Attempt{
 		OrderID: o.ID, OrderNumber: o.Number, Attempt: o.Attempt, Amount: o.AttemptAmount, Currency: o.Currency,
-		ConfirmationToken: token, Email: o.Email, ReturnURL: s.BaseURL + "/checkout/complete",
+		ConfirmationToken: token, Email: o.Email, ReturnURL: s.BaseURL + "/checkout/complete", Locale: o.Locale,
 		Shipping: payments.Shipping{Name: o.ShippingName, Line1: o.ShippingLine1, Line2: o.ShippingLine2,
 			City: o.ShippingCity, State: o.ShippingState, PostalCode: o.ShippingPostal, Country: o.ShippingCountry},
 	}
@@ -390,7 +393,7 @@ func (s *Service) finish(ctx context.Context, o models.Order, pi *stripe.Payment
 			return Result{}, err
 		}
 		r := s.resultFor(o, nil)
-		r.Message = f.ShopperMessage()
+		r.MessageID = f.ShopperMessageID()
 		return r, nil
 	}
 	if err := s.setAttempt(ctx, o.ID, models.AttemptIdle, pi); err != nil {

@@ -47,7 +47,7 @@ func (s *Service) ApplyDiscount(ctx context.Context, cartID, code string) (order
 	q, err := s.Quote(ctx, cart, code)
 	var de *orders.DiscountError
 	if errors.As(err, &de) {
-		return q, discountError(de, "")
+		return q, discountError(de, s.Currency, false)
 	}
 	if err != nil {
 		return q, err

@@ -10,14 +10,14 @@ import (
 	"github.com/storefront/storefront/models"
 )
 
-// Errors of checkout that are the shopper's to fix.
+// Errors of checkout that are the shopper's to fix; their messages are catalog Texts, said in the shopper's
+// language by the app's error handler.
 var (
-	ErrEmptyCart   = apperr.New(apperr.Invalid, "cart_empty", "Your cart is empty.")
-	ErrBusy        = apperr.New(apperr.Conflict, "payment_in_progress", "Your payment is already being processed. Please wait a moment.")
-	ErrTooSmall    = apperr.New(apperr.Invalid, "amount_too_small", "The order total is below the smallest amount we can charge.")
-	ErrTooLarge    = apperr.New(apperr.Invalid, "amount_too_large", "The order total is above the largest amount we can charge at once. Split it into smaller orders.")
-	ErrTooMuchHeld = apperr.New(apperr.Conflict, "too_many_reserved",
-		"You have too many items waiting for payment in other checkouts. Finish those, or order fewer items.")
+	ErrEmptyCart   = apperr.Localized(apperr.Invalid, "cart_empty", apperr.T("checkout.error.cart_empty"))
+	ErrBusy        = apperr.Localized(apperr.Conflict, "payment_in_progress", apperr.T("checkout.error.payment_in_progress"))
+	ErrTooSmall    = apperr.Localized(apperr.Invalid, "amount_too_small", apperr.T("checkout.error.amount_too_small"))
+	ErrTooLarge    = apperr.Localized(apperr.Invalid, "amount_too_large", apperr.T("checkout.error.amount_too_large"))
+	ErrTooMuchHeld = apperr.Localized(apperr.Conflict, "too_many_reserved", apperr.T("checkout.error.too_many_reserved"))
 )
 
 // AmountChanged is the cause of an amount_changed error: the total the server computes now, which differs from
@@ -28,40 +28,69 @@ func (e *AmountChanged) Error() string { return fmt.Sprintf("total is now %d", e
 
 // amountChanged refuses a confirm whose expected_amount is not the server's total; nothing was sent to Stripe.
 func amountChanged(q orders.Quote, currency string) *apperr.Error {
-	return &apperr.Error{Kind: apperr.Conflict, Code: "amount_changed",
-		Message: "Your order total changed to " + models.FormatMoney(q.Total, currency) +
-			" (your cart or a price changed). Check your order and press Pay again.",
-		Extra: map[string]any{"amount": q.Total, "currency": currency}, Err: &AmountChanged{Quote: q}}
+	e := apperr.Localized(apperr.Conflict, "amount_changed",
+		apperr.T("checkout.error.amount_changed", "Amount", apperr.Money{Amount: q.Total, Currency: currency}))
+	e.Extra, e.Err = map[string]any{"amount": q.Total, "currency": currency}, &AmountChanged{Quote: q}
+	return e
 }
 
 // inputError lists what is wrong with the shopper's email and address, by form field name.
-func inputError(fields map[string]string) *apperr.Error {
-	return &apperr.Error{Kind: apperr.Validation, Message: "Please check the highlighted fields.", Fields: fields}
+func inputError(fields map[string]apperr.Text) *apperr.Error {
+	e := apperr.Localized(apperr.Validation, "", apperr.T("checkout.error.check_fields"))
+	e.FieldTexts, e.Fields = fields, map[string]string{}
+	for name, t := range fields {
+		e.Fields[name] = t.English()
+	}
+	return e
 }
 
-// discountError is a discount code the shopper cannot use, in the shop's error vocabulary; hint says what to
-// do next ("" for none).
-func discountError(de *orders.DiscountError, hint string) *apperr.Error {
-	msg := de.Message
-	if hint != "" {
-		msg += " " + hint
+// DiscountText says why a discount code cannot be used, as a catalog Text.
+func DiscountText(de *orders.DiscountError, currency string) apperr.Text {
+	switch de.Reason {
+	case "not_yet_active":
+		return apperr.T("checkout.discount.not_yet_active")
+	case "expired":
+		return apperr.T("checkout.discount.expired")
+	case "used_up":
+		return apperr.T("checkout.discount.used_up")
+	case "below_minimum":
+		return apperr.T("checkout.discount.below_minimum", "Amount", apperr.Money{Amount: de.Amount, Currency: currency})
+	case "total_too_small":
+		return apperr.T("checkout.discount.total_too_small", "Amount", apperr.Money{Amount: de.Amount, Currency: currency})
 	}
-	return &apperr.Error{Kind: apperr.Invalid, Code: "discount_invalid", Message: msg, Err: de}
+	return apperr.T("checkout.discount.unknown")
+}
+
+// discountError is a discount code the shopper cannot use, in the shop's error vocabulary; with removeHint it
+// says to remove the code to go on.
+func discountError(de *orders.DiscountError, currency string, removeHint bool) *apperr.Error {
+	t := DiscountText(de, currency)
+	if removeHint {
+		t = apperr.T("checkout.error.remove_code", "Reason", t)
+	}
+	e := apperr.Localized(apperr.Invalid, "discount_invalid", t)
+	e.Err = de
+	return e
 }
 
 // stockError is a cart line that is short of stock, in the shop's error vocabulary.
 func stockError(se *models.StockError) *apperr.Error {
-	msg := fmt.Sprintf("%s is out of stock.", se.Product)
+	t := apperr.T("checkout.error.out_of_stock", "Name", se.Product)
 	if se.Available > 0 {
-		msg = fmt.Sprintf("Only %d of %s left in stock.", se.Available, se.Product)
+		t = apperr.N("checkout.error.stock_short", int(se.Available), "Name", se.Product)
 	}
-	return &apperr.Error{Kind: apperr.Conflict, Code: "out_of_stock", Message: msg + " Update your cart to continue.", Err: se}
+	e := apperr.Localized(apperr.Conflict, "out_of_stock", t)
+	e.Err = se
+	return e
 }
 
 // paymentError is a failed Stripe call of a confirm, in the shop's error vocabulary: a decline keeps Stripe's
 // code and decline code and names the order, so that the shopper can pay it again.
 func paymentError(f *payments.Failure, orderNumber string) *apperr.Error {
 	e := &apperr.Error{Kind: apperr.Upstream, Message: f.ShopperMessage(), Err: f}
+	if id := f.ShopperMessageID(); id != "" {
+		e.Text = apperr.T(id)
+	}
 	switch f.Outcome {
 	case payments.OutcomeCard:
 		e.Kind = apperr.Card
@@ -87,15 +116,16 @@ func paymentError(f *payments.Failure, orderNumber string) *apperr.Error {
 func alignError(err error, orderNumber string) *apperr.Error {
 	f := payments.Classify(err)
 	if f.Outcome == payments.OutcomeUnknown || f.Outcome == payments.OutcomeBusy {
-		return &apperr.Error{Kind: apperr.Busy, Code: "busy", Err: f,
-			Message: "We couldn't reach our payment provider. Nothing was charged; please press Pay again."}
+		e := apperr.Localized(apperr.Busy, "busy", apperr.T("checkout.error.unreachable"))
+		e.Err = f
+		return e
 	}
 	return paymentError(f, orderNumber)
 }
 
 // confirmError says a failed confirm in the shop's error vocabulary where the shopper can act on it; other
 // errors stay as they are (internal).
-func confirmError(err error) error {
+func confirmError(err error, currency string) error {
 	var (
 		se *models.StockError
 		de *orders.DiscountError
@@ -104,7 +134,7 @@ func confirmError(err error) error {
 	case errors.As(err, &se):
 		return stockError(se)
 	case errors.As(err, &de):
-		return discountError(de, "Remove the code to continue.")
+		return discountError(de, currency, true)
 	}
 	return err
 }

@@ -3,6 +3,7 @@ package checkout
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stripe/stripe-go/v82"
@@ -10,6 +11,7 @@ import (
 	"github.com/storefront/storefront/app/apperr"
 	"github.com/storefront/storefront/app/orders"
 	"github.com/storefront/storefront/app/payments"
+	"github.com/storefront/storefront/i18n"
 	"github.com/storefront/storefront/models"
 )
 
@@ -39,7 +41,7 @@ func TestConfirmErrorsInTheVocabulary(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			got, ok := apperr.As(confirmError(tc.err))
+			got, ok := apperr.As(confirmError(tc.err, "usd"))
 			if !ok {
 				t.Fatalf("not an *apperr.Error: %v", tc.err)
 			}
@@ -54,9 +56,19 @@ func TestConfirmErrorsInTheVocabulary(t *testing.T) {
 			t.Fatalf("extra: %v", e.Extra)
 		}
 	})
+	t.Run("the shopper reads it in their language", func(t *testing.T) {
+		e, _ := apperr.As(confirmError(&models.StockError{Product: "Mug", Available: 2}, "usd"))
+		if got := e.MessageIn(i18n.For(i18n.German)); got != "Nur noch 2 × Mug vorrätig. Bitte passen Sie Ihren Warenkorb an, um fortzufahren." {
+			t.Errorf("German: %q", got)
+		}
+		e = amountChanged(orders.Quote{Total: 2400}, "usd")
+		if got := e.MessageIn(i18n.For(i18n.French)); !strings.Contains(got, "24,00\u00a0$US") {
+			t.Errorf("French amount_changed: %q", got)
+		}
+	})
 	t.Run("an internal error stays as it is", func(t *testing.T) {
 		err := errors.New("database is locked")
-		if got := confirmError(err); got != err {
+		if got := confirmError(err, "usd"); got != err {
 			t.Fatalf("got %v", got)
 		}
 	})

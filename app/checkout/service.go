@@ -67,7 +67,7 @@ func (s *Service) Quote(ctx context.Context, cart models.Cart, code string) (ord
 		// payment Stripe can take: the shop's choice, see README "Discount codes and small totals".
 		return orders.Price(sub, nil, s.Shipping), &orders.DiscountError{Reason: "total_too_small",
 			Message: "This code would bring the total below " + models.FormatMoney(minimumCharge(s.Currency), s.Currency) +
-				", the smallest amount we can charge, so it can't be used on this order."}
+				", the smallest amount we can charge, so it can't be used on this order.", Amount: minimumCharge(s.Currency)}
 	}
 	return q, nil
 }

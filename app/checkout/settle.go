@@ -8,6 +8,7 @@ import (
 
 	"github.com/storefront/storefront/app/orders"
 	"github.com/storefront/storefront/app/payments"
+	"github.com/storefront/storefront/i18n"
 	"github.com/storefront/storefront/models"
 )
 
@@ -63,10 +64,14 @@ func (s *Service) Settle(ctx context.Context, orderID, source string) (models.Or
 		return o, err
 	}
 	o, _, err = orders.Apply(ctx, s.DB, o.ID, orders.Change{Event: orders.Event{Kind: orders.AttemptNotMade},
-		Source: source, ErrorType: "api_error", ErrorMessage: "The payment could not be completed. Please try again.",
+		Source: source, ErrorType: "api_error", ErrorMessage: AttemptNotMadeMessage,
 		Detail: fmt.Sprintf("attempt %d made no payment intent (searched by order id)", o.Attempt)})
 	return o, err
 }
+
+// AttemptNotMadeMessage is the order's last error when an attempt made no PaymentIntent (English, as Stripe's own
+// messages are kept; the order page says it in the shopper's language, by its api_error type).
+var AttemptNotMadeMessage = i18n.Localizer{}.T("checkout.error.payment_not_completed")
 
 // searchCaughtUp reports whether Stripe's search shows by now whatever the order's current attempt made.
 func (s *Service) searchCaughtUp(o models.Order) bool {

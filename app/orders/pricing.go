@@ -46,16 +46,20 @@ func Price(subtotal int64, d *models.Discount, ship Shipping) Quote {
 	return q
 }
 
-// DiscountError says why a code cannot be used; its message is safe to show to the shopper.
-type DiscountError struct{ Reason, Message string }
+// DiscountError says why a code cannot be used; its message (English, for logs) is safe to show to the shopper,
+// and the checkout says the Reason in the shopper's language.
+type DiscountError struct {
+	Reason, Message string
+	Amount          int64 // the amount the reason names (below_minimum, total_too_small), in minor units
+}
 
 func (e *DiscountError) Error() string { return e.Message }
 
 // ErrUnknownCode is the answer for codes that do not exist or were deactivated.
-var ErrUnknownCode = &DiscountError{"unknown", "That code isn't valid. Check the spelling and try again."}
+var ErrUnknownCode = &DiscountError{Reason: "unknown", Message: "That code isn't valid. Check the spelling and try again."}
 
 // ErrUsedUp is the answer for a code whose max_redemptions are all taken.
-var ErrUsedUp = &DiscountError{"used_up", "That code has been used up."}
+var ErrUsedUp = &DiscountError{Reason: "used_up", Message: "That code has been used up."}
 
 // CheckDiscount tells whether a discount may be used on a subtotal at a time.
 func CheckDiscount(d models.Discount, subtotal int64, now time.Time, currency string) error {
@@ -63,14 +67,14 @@ func CheckDiscount(d models.Discount, subtotal int64, now time.Time, currency st
 	case !d.Active:
 		return ErrUnknownCode
 	case d.StartsAt != nil && now.Before(*d.StartsAt):
-		return &DiscountError{"not_yet_active", "That code isn't active yet."}
+		return &DiscountError{Reason: "not_yet_active", Message: "That code isn't active yet."}
 	case d.EndsAt != nil && !now.Before(*d.EndsAt):
-		return &DiscountError{"expired", "That code has expired."}
+		return &DiscountError{Reason: "expired", Message: "That code has expired."}
 	case d.MaxRedemptions != nil && d.Redemptions >= *d.MaxRedemptions:
 		return ErrUsedUp
 	case subtotal < d.MinSubtotal:
-		return &DiscountError{"below_minimum", fmt.Sprintf("That code needs a subtotal of at least %s.",
-			models.FormatMoney(d.MinSubtotal, currency))}
+		return &DiscountError{Reason: "below_minimum", Message: fmt.Sprintf("That code needs a subtotal of at least %s.",
+			models.FormatMoney(d.MinSubtotal, currency)), Amount: d.MinSubtotal}
 	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/stripe/stripe-go/v82"
 
+	"github.com/storefront/storefront/i18n"
 	"github.com/storefront/storefront/models"
 )
 
@@ -37,25 +38,34 @@ type Failure struct {
 func (f *Failure) Error() string { return string(f.Outcome) + ": " + f.Err.Error() }
 func (f *Failure) Unwrap() error { return f.Err }
 
-// ShopperMessage is what the shopper may read: Stripe's own message for card errors (only "Your card was
-// declined." when the decline code would help a card tester), ours otherwise.
+// ShopperMessage is what the shopper may read, in English where it is ours: Stripe's own message for card
+// errors (in the language the request to Stripe asked for), else the catalog message ShopperMessageID.
 func (f *Failure) ShopperMessage() string {
+	if id := f.ShopperMessageID(); id != "" {
+		return i18n.Localizer{}.T(id)
+	}
+	return f.Stripe.Msg
+}
+
+// ShopperMessageID is the catalog message the shopper reads, or "" when it is Stripe's own (a card error with
+// Stripe's message, passed through as it is).
+func (f *Failure) ShopperMessageID() string {
 	switch f.Outcome {
 	case OutcomeCard:
 		if f.Stripe != nil && f.Stripe.Msg != "" && !f.HidesDeclineReason() {
-			return f.Stripe.Msg
+			return ""
 		}
-		return models.DeclinedMessage
+		return "checkout.error.card_declined"
 	case OutcomeBusy:
-		return "We're busy right now. Please try again in a moment."
+		return "checkout.error.busy"
 	case OutcomeUnknown:
-		return "We're confirming your payment. This can take a moment."
+		return "checkout.error.confirming"
 	case OutcomeInvalid:
 		if f.Stripe != nil && f.Stripe.Param == "confirmation_token" {
-			return "Your payment details expired. Please enter them again."
+			return "checkout.error.payment_details_expired"
 		}
 	}
-	return "We couldn't process your payment. Please try again or use another payment method."
+	return "checkout.error.payment_failed"
 }
 
 // HidesDeclineReason reports whether the failure is a decline whose code must not reach the shopper (it is

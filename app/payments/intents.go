@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/stripe/stripe-go/v82"
@@ -29,6 +30,16 @@ type Attempt struct {
 	Email             string
 	Shipping          Shipping
 	ReturnURL         string
+	// Locale is the shopper's language ("de"): Stripe's messages (a decline) come in it.
+	Locale string
+}
+
+// localize asks Stripe to answer in the shopper's language: Stripe localizes the messages of its errors (card
+// declines) by the request's Accept-Language, as Stripe.js does for the browser's own requests.
+func (a Attempt) localize(p *stripe.Params) {
+	if a.Locale != "" {
+		p.Headers = http.Header{"Accept-Language": {a.Locale}}
+	}
 }
 
 // IdempotencyKey derives the key of one step of one attempt; the same attempt replayed gets the same answer.
@@ -67,6 +78,7 @@ func (c *Client) CreateAndConfirm(ctx context.Context, a Attempt) (*stripe.Payme
 	p.AddMetadata("order_id", a.OrderID)
 	p.AddMetadata("order_number", a.OrderNumber)
 	p.SetIdempotencyKey(a.IdempotencyKey("create"))
+	a.localize(&p.Params)
 	var pi *stripe.PaymentIntent
 	err := c.retry(ctx, func() (err error) { pi, err = c.sc.V1PaymentIntents.Create(ctx, p); return err })
 	c.logFailure(ctx, "create_payment_intent", a.OrderNumber, err)
@@ -84,6 +96,7 @@ func (c *Client) Reconfirm(ctx context.Context, a Attempt) (*stripe.PaymentInten
 		ReturnURL:         stripe.String(a.ReturnURL),
 	}
 	p.SetIdempotencyKey(a.IdempotencyKey("confirm"))
+	a.localize(&p.Params)
 	var pi *stripe.PaymentIntent
 	err := c.retry(ctx, func() (err error) { pi, err = c.sc.V1PaymentIntents.Confirm(ctx, a.PaymentIntentID, p); return err })
 	c.logFailure(ctx, "confirm_payment_intent", a.OrderNumber, err)

@@ -253,7 +253,7 @@ func (s *Sim) checkConfirm(pi *paymentIntent, p *pnode) (*confirmationToken, str
 // declinePI records a failed charge and answers Stripe's 402 card_error.
 func (s *Sim) declinePI(c *call, pi *paymentIntent, pm *paymentMethod, b cardBehavior) error {
 	ch := s.newCharge(pi, pm, b, false)
-	body := errorBody{Type: typeCard, Code: b.code, DeclineCode: b.declineCode, Message: b.message,
+	body := errorBody{Type: typeCard, Code: b.code, DeclineCode: b.declineCode, Message: declineMessage(c, b),
 		Param: b.param, DocURL: docURL(b.code), Charge: ch.ID, PaymentMethod: pm}
 	lpe := body
 	pi.Status = piRequiresPaymentMethod
@@ -338,8 +338,9 @@ func (s *Sim) authenticatePaymentIntent(c *call) (any, error) {
 	pi.NextAction = nil
 	pi.paymentMethodID = ""
 	pi.LastPaymentError = &errorBody{Type: typeInvalidRequest, Code: "payment_intent_authentication_failure",
-		DocURL:        docURL("payment_intent_authentication_failure"),
-		Message:       "We are unable to authenticate your payment method. Please choose a different payment method and try again.",
+		DocURL: docURL("payment_intent_authentication_failure"),
+		Message: say(c, "We are unable to authenticate your payment method. Please choose a different payment method and try again.",
+			"sim.decline.authentication_failed"),
 		PaymentMethod: pm}
 	s.emit(c, "payment_intent.payment_failed", s.renderPI(pi, nil))
 	return s.publishablePI(pi), nil

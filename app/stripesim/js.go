@@ -12,6 +12,11 @@ var standInJSFiles embed.FS
 // whose declarations live in one function scope.
 func standInStripeJS() ([]byte, error) {
 	out := []byte("(function () {\n'use strict';\n")
+	messages, err := standInMessages()
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, messages...)
 	for _, name := range []string{"js/core.js", "js/payment_element.js", "js/stripe.js"} {
 		b, err := standInJSFiles.ReadFile(name)
 		if err != nil {

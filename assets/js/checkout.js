@@ -31,7 +31,9 @@
   var discountForm = document.getElementById('discount-form');
   var discountMessage = document.getElementById('discount-message');
 
-  var stripe = Stripe(config.publishableKey);
+  var messages = config.messages || {};
+  // Stripe.js speaks the page's language: the Payment Element's labels and its card messages.
+  var stripe = Stripe(config.publishableKey, { locale: config.locale || 'auto' });
   var elements = null;
   var amount = config.amount;
   var busy = false; // one confirm at a time: a double click never sends two
@@ -39,8 +41,16 @@
 
   // --- helpers ---------------------------------------------------------------------------------
 
+  // t is the script's message id (js.*) in the page's language, its {{.Name}} placeholders filled from vars.
+  function t(id, vars) {
+    var text = messages[id] || id;
+    return text.replace(/\{\{\s*\.(\w+)\s*\}\}/g, function (all, name) {
+      return vars && vars[name] !== undefined ? String(vars[name]) : '';
+    });
+  }
+
   function showError(message) {
-    errorBox.textContent = message || 'Something went wrong. Please try again.';
+    errorBox.textContent = message || t('js.error_generic');
   }
 
   function clearErrors() {
@@ -83,7 +93,7 @@
     var zeroDecimal = ['bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf'];
     var value = zeroDecimal.indexOf(config.currency) >= 0 ? minor : minor / 100;
     try {
-      return new Intl.NumberFormat('en-US', { style: 'currency', currency: config.currency.toUpperCase() }).format(value);
+      return new Intl.NumberFormat(config.locale || undefined, { style: 'currency', currency: config.currency.toUpperCase() }).format(value);
     } catch (e) {
       return value.toFixed(2) + ' ' + config.currency.toUpperCase();
     }
@@ -100,7 +110,7 @@
     try {
       data = await res.json();
     } catch (e) {
-      data = { error: { message: 'The server sent an unexpected answer. Please try again.' } };
+      data = { error: { message: t('js.error_unexpected_answer') } };
     }
     return { status: res.status, data: data || {} };
   }
@@ -156,13 +166,13 @@
   // showPayLabel puts the amount on the pay button, and the saved card when one is picked.
   function showPayLabel() {
     var card = savedMethod && savedMethod.card;
-    payAmount.textContent = formatAmount(amount) + (card ? ' with ' + brandName(card.brand) + ' •••• ' + card.last4 : '');
+    payAmount.textContent = formatAmount(amount) + (card ? ' ' + t('js.pay_with_card', { Brand: brandName(card.brand), Last4: card.last4 }) : '');
     submitButton.dataset.savedMethod = savedMethod ? savedMethod.id : '';
   }
 
   function brandName(brand) {
     var names = { visa: 'Visa', mastercard: 'Mastercard', amex: 'American Express', discover: 'Discover' };
-    return names[brand] || 'card';
+    return names[brand] || t('js.card');
   }
 
   // --- discount codes ---------------------------------------------------------------------------
@@ -176,14 +186,14 @@
     discountNote('', false);
     var res = await postJSON(config.discountUrl, method === 'DELETE' ? undefined : { code: code }, method);
     if (res.status !== 200) {
-      discountNote((res.data.error && res.data.error.message) || 'That code could not be applied.', true);
+      discountNote((res.data.error && res.data.error.message) || t('js.discount_failed'), true);
       return;
     }
     amount = res.data.amount;
     if (elements) elements.update({ amount: amount });
     summary.innerHTML = res.data.summary_html;
     showPayLabel();
-    discountNote(res.data.discount ? 'Discount ' + res.data.discount.code + ' applied.' : 'Discount removed.', false);
+    discountNote(res.data.discount ? t('js.discount_applied', { Code: res.data.discount.code }) : t('js.discount_removed'), false);
     if (res.data.discount) discountForm.reset();
   }
 
@@ -191,7 +201,7 @@
     event.preventDefault();
     var code = discountForm.elements.namedItem('code').value.trim();
     if (!code) {
-      discountNote('Enter a discount code.', true);
+      discountNote(t('js.discount_missing'), true);
       return;
     }
     changeDiscount('POST', code);
@@ -249,7 +259,7 @@
         elements.update({ amount: amount });
         if (data.summary_html) summary.innerHTML = data.summary_html;
         showPayLabel();
-        showError(data.error.message);
+        showError(t('js.amount_changed', { Amount: formatAmount(amount) }));
         return;
       }
       if (data.error) {
@@ -267,7 +277,7 @@
       leaving = true; // stay disabled while the browser leaves
       window.location.assign(data.next_url);
     } catch (e) {
-      showError('We could not reach the payment service. Check your connection and try again.');
+      showError(t('js.error_network'));
     } finally {
       if (!leaving) setBusy(false);
     }
@@ -289,12 +299,12 @@
     notice.setAttribute('role', 'status');
     notice.id = 'pending-action';
     var text = document.createElement('p');
-    text.textContent = 'Your bank asked you to confirm this payment. Finish it now, or pay another way below.';
+    text.textContent = t('js.pending_action');
     var finish = document.createElement('button');
     finish.type = 'button';
     finish.className = 'btn btn--primary';
     finish.id = 'finish-authentication';
-    finish.textContent = 'Finish authentication';
+    finish.textContent = t('js.finish_authentication');
     finish.addEventListener('click', async function () {
       if (busy) return;
       setBusy(true);
@@ -314,6 +324,6 @@
   }
 
   mountPaymentElement().catch(function () {
-    showError('The payment form could not be loaded. Please reload the page.');
+    showError(t('js.error_load'));
   });
 })();

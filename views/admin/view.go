@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/storefront/storefront/models"
-	"github.com/storefront/storefront/views/checkout"
 )
 
 // Dashboard is the admin's first page: sales, payments that need a look, and the webhook inbox.
@@ -84,8 +83,32 @@ type DiscountForm struct {
 	Errors      models.FieldErrors
 }
 
-// StatusLabel is an order status in words.
-func StatusLabel(status string) string { return checkout.StatusLabel(status) }
+// StatusLabel is an order status in words (the admin's pages are in English).
+func StatusLabel(status string) string {
+	switch status {
+	case models.StatusPending:
+		return "Pending"
+	case models.StatusRequiresAction:
+		return "Authentication needed"
+	case models.StatusProcessing:
+		return "Processing"
+	case models.StatusPaymentFailed:
+		return "Payment failed"
+	case models.StatusPaid:
+		return "Paid"
+	case models.StatusCanceled:
+		return "Canceled"
+	case models.StatusPartiallyRefunded:
+		return "Partially refunded"
+	case models.StatusRefunded:
+		return "Refunded"
+	case models.StatusDisputed:
+		return "Disputed"
+	case models.StatusNeedsReview:
+		return "Needs review"
+	}
+	return status
+}
 
 // Timestamp writes a time for admins: always UTC, to the minute.
 func Timestamp(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }

@@ -1,9 +1,11 @@
 package checkout
 
 import (
-	"github.com/storefront/storefront/models"
 	"strconv"
 	"strings"
+
+	"github.com/storefront/storefront/i18n"
+	"github.com/storefront/storefront/models"
 )
 
 // fieldID turns a form name such as shipping[address][line1] into an element id: shipping-address-line1.
@@ -14,87 +16,98 @@ func fieldID(name string) string {
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
-// StatusLabel is the short name of an order status for shoppers and admins.
-func StatusLabel(status string) string {
-	switch status {
-	case models.StatusPending:
-		return "Pending"
-	case models.StatusRequiresAction:
-		return "Authentication needed"
-	case models.StatusProcessing:
-		return "Processing"
-	case models.StatusPaymentFailed:
-		return "Payment failed"
-	case models.StatusPaid:
-		return "Paid"
-	case models.StatusCanceled:
-		return "Canceled"
-	case models.StatusPartiallyRefunded:
-		return "Partially refunded"
-	case models.StatusRefunded:
-		return "Refunded"
-	case models.StatusDisputed:
-		return "Disputed"
-	case models.StatusNeedsReview:
-		return "Needs review"
+// StatusLabel is the short name of an order status for shoppers, in l's language.
+func StatusLabel(l i18n.Localizer, status string) string {
+	if id := "status." + status; l.Has(id) {
+		return l.T(id)
 	}
 	return status
 }
 
 // StatusHeadline is the order page's title for a status.
-func StatusHeadline(status string) string {
+func StatusHeadline(l i18n.Localizer, status string) string {
 	if status == models.StatusNeedsReview {
-		return "We're checking your payment"
+		return l.T("order.headline.needs_review")
 	}
 	if models.StatusIn(status, models.PaidStatuses) {
-		return "Thank you for your order"
+		return l.T("order.headline.thanks")
 	}
 	switch status {
 	case models.StatusProcessing, models.StatusPending:
-		return "We're confirming your payment"
+		return l.T("order.headline.confirming")
 	case models.StatusRequiresAction:
-		return "Your bank needs you to confirm this payment"
+		return l.T("order.headline.requires_action")
 	case models.StatusPaymentFailed:
-		return "Your payment didn't go through"
+		return l.T("order.headline.payment_failed")
 	case models.StatusCanceled:
-		return "This order was canceled"
+		return l.T("order.headline.canceled")
 	}
-	return "Your order"
+	return l.T("order.headline.default")
 }
 
 // StatusHelp says what happens next.
-func StatusHelp(o models.Order) string {
+func StatusHelp(l i18n.Localizer, o models.Order) string {
 	switch o.Status {
 	case models.StatusPaid:
 		if o.FulfillmentStatus == models.FulfillmentShipped {
-			return "Your order is on its way. We emailed the tracking number to " + MaskEmail(o.Email) + "."
+			return l.T("order.help.shipped", "Email", maskedEmail(l, o.Email))
 		}
-		return "Your payment was received. An order confirmation is on its way to " + MaskEmail(o.Email) + ", and we'll email you again when it ships."
+		return l.T("order.help.paid", "Email", maskedEmail(l, o.Email))
 	case models.StatusProcessing, models.StatusPending:
-		return "This page updates by itself. You won't be charged twice."
+		return l.T("order.help.confirming")
 	case models.StatusRequiresAction:
-		return "Your bank asked you to confirm this payment. Finish it on the checkout page, or pay another way there. This page updates by itself."
+		return l.T("order.help.requires_action")
 	case models.StatusPaymentFailed:
-		if msg := o.ShopperErrorMessage(); msg != "" {
-			return msg + " Nothing was charged."
+		if reason := failureReason(l, o); reason != "" {
+			return l.T("order.help.payment_failed_reason", "Reason", reason)
 		}
-		return "Nothing was charged. You can try again with another card."
+		return l.T("order.help.payment_failed")
 	case models.StatusPartiallyRefunded, models.StatusRefunded:
-		return "A refund was issued to your original payment method."
+		return l.T("order.help.refunded")
 	case models.StatusCanceled:
-		return "Nothing was charged."
+		return l.T("order.help.canceled")
 	case models.StatusNeedsReview:
-		return "Your payment arrived, and we're checking it before we ship. We'll email " + MaskEmail(o.Email) + "."
+		return l.T("order.help.needs_review", "Email", maskedEmail(l, o.Email))
 	}
 	return ""
 }
 
-// MaskEmail hides most of an email address: jenny.rosen@example.com → j•••@example.com ("your email address"
-// when the page may not show it).
-func MaskEmail(email string) string {
-	if email == "" {
-		return "your email address"
+// failureReason is why the last payment failed: Stripe's own message of a decline (in the language the confirm
+// asked Stripe for; only "Your card was declined." when its decline code would help a card tester), or the
+// shop's message of an attempt that made no payment, in l's language.
+func failureReason(l i18n.Localizer, o models.Order) string {
+	if o.LastErrorType != nil && *o.LastErrorType == "api_error" {
+		return l.T("checkout.error.payment_not_completed")
 	}
+	if o.LastDeclineCode != nil && models.HidesDeclineReason(*o.LastDeclineCode) {
+		return l.T("checkout.error.card_declined")
+	}
+	if o.LastErrorMessage != nil {
+		return *o.LastErrorMessage
+	}
+	return ""
+}
+
+// shippedLine says when and with which carrier the order left.
+func shippedLine(l i18n.Localizer, o models.Order) string {
+	at := o.UpdatedAt
+	if o.ShippedAt != nil {
+		at = *o.ShippedAt
+	}
+	return l.T("order.shipped", "Date", l.Date(at), "Carrier", o.Carrier)
+}
+
+// maskedEmail is the order's email as the page may show it: masked, or "your email address" when the viewer is
+// not the one who placed the order (the page then holds no email at all).
+func maskedEmail(l i18n.Localizer, email string) string {
+	if email == "" {
+		return l.T("order.your_email")
+	}
+	return MaskEmail(email)
+}
+
+// MaskEmail hides most of an email address: jenny.rosen@example.com → j•••@example.com.
+func MaskEmail(email string) string {
 	at := strings.LastIndex(email, "@")
 	if at < 1 {
 		return "•••"

@@ -37,6 +37,10 @@ type Config struct {
 	ConfirmURL      string `json:"confirmUrl"`
 	ReturnURL       string `json:"returnUrl"`
 	DiscountURL     string `json:"discountUrl"`
+	// Locale is the page's language, for Stripe(pk, {locale}); Messages are the script's own strings (js.*) in
+	// it, with their {{.Name}} placeholders for the script to fill.
+	Locale   string            `json:"locale"`
+	Messages map[string]string `json:"messages"`
 	// PendingAction is set when the cart's order waits for the shopper's bank (3-D Secure): the page offers
 	// to finish it with stripe.handleNextAction, or to pay another way on the same PaymentIntent.
 	PendingAction *PendingAction `json:"pendingAction,omitempty"`

@@ -8,6 +8,27 @@ var BASE = script && script.src
   : '/__stripe';
 var API = BASE + '/v1';
 
+// LOCALE is the language of Stripe(pk, {locale}) ('auto': the browser's), one of SIM_MESSAGES' (js.go serves
+// every locale's sim.* messages before this file); the stand-in speaks it and asks the API in it
+// (Accept-Language), as Stripe.js does.
+var LOCALE = 'en';
+
+function setLocale(locale) {
+  var want = !locale || locale === 'auto' ? (navigator.language || 'en') : String(locale);
+  var base = want.toLowerCase().split(/[-_]/)[0];
+  LOCALE = SIM_MESSAGES[base] ? base : 'en';
+}
+
+// t is a sim.* message in LOCALE with its {{.Name}} placeholders filled from vars; fallback (or the id) when
+// the catalog has no such message.
+function t(id, vars, fallback) {
+  var text = (SIM_MESSAGES[LOCALE] || {})[id] || SIM_MESSAGES.en[id];
+  if (!text) return fallback || id;
+  return text.replace(/\{\{\s*\.(\w+)\s*\}\}/g, function (all, name) {
+    return vars && vars[name] !== undefined ? String(vars[name]) : '';
+  });
+}
+
 
 // ---------- helpers ----------
 
@@ -35,7 +56,8 @@ function request(method, path, key, params) {
   var url = API + path;
   var init = {
     method: method,
-    headers: { Authorization: 'Bearer ' + key, 'Content-Type': 'application/x-www-form-urlencoded' }
+    headers: { Authorization: 'Bearer ' + key, 'Content-Type': 'application/x-www-form-urlencoded',
+      'Accept-Language': LOCALE }
   };
   if (method === 'GET') {
     var q = encode(params);
@@ -49,7 +71,7 @@ function request(method, path, key, params) {
       return { body: body };
     });
   }).catch(function (err) {
-    return { error: { type: 'api_connection_error', message: 'Could not reach the Stripe simulator: ' + err.message } };
+    return { error: { type: 'api_connection_error', message: t('sim.unreachable', { Error: err.message }) } };
   });
 }
 
@@ -95,15 +117,16 @@ function formatNumber(num) {
 
 function formatMoney(amount, currency) {
   try {
-    return new Intl.NumberFormat(undefined, { style: 'currency', currency: (currency || 'usd').toUpperCase() })
+    return new Intl.NumberFormat(LOCALE, { style: 'currency', currency: (currency || 'usd').toUpperCase() })
       .format(amount / 100);
   } catch (e) {
     return (amount / 100).toFixed(2) + ' ' + String(currency || '').toUpperCase();
   }
 }
 
+// validationError is a form error in LOCALE (sim.validation.<code>), message where the catalog has none.
 function validationError(code, message) {
-  return { type: 'validation_error', code: code, message: message };
+  return { type: 'validation_error', code: code, message: t('sim.validation.' + code, null, message) };
 }
 
 

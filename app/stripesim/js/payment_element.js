@@ -85,7 +85,7 @@ PaymentElement.prototype._syncAmount = function () {
   this._root.setAttribute('data-amount', String(o.amount));
   this._root.setAttribute('data-currency', String(o.currency || ''));
   if (this._amountNode) {
-    this._amountNode.textContent = o.amount == null ? '' : 'Amount: ' + formatMoney(o.amount, o.currency);
+    this._amountNode.textContent = o.amount == null ? '' : t('sim.amount', { Amount: formatMoney(o.amount, o.currency) });
   }
   if (this._inputs && this._bankMethods().join() !== (this._renderedBanks || []).join()) {
     var kept = this._values();
@@ -108,7 +108,7 @@ PaymentElement.prototype._render = function () {
   var root = this._root;
   root.innerHTML = '';
   root.appendChild(el('div', { className: 'sim-pe-hint', role: 'note' }, [
-    el('span', { text: '⚠ Simulated — use Stripe test cards, e.g. 4242 4242 4242 4242, any future date, any CVC.' })
+    el('span', { text: t('sim.hint') })
   ]));
   this._amountNode = el('div', { className: 'sim-pe-amount', 'data-sim-amount': '' });
   root.appendChild(this._amountNode);
@@ -120,8 +120,8 @@ PaymentElement.prototype._render = function () {
 
   this._saved.forEach(function (pm) {
     var card = pm.card || {};
-    var label = (BRAND_NAMES[card.brand] || 'Card') + ' •••• ' + card.last4 + ', exp ' +
-      ('0' + card.exp_month).slice(-2) + '/' + String(card.exp_year).slice(-2);
+    var label = t('sim.saved_card', { Brand: BRAND_NAMES[card.brand] || t('sim.card'), Last4: card.last4,
+      Expiry: ('0' + card.exp_month).slice(-2) + '/' + String(card.exp_year).slice(-2) });
     var radio = el('input', { type: 'radio', name: 'sim-payment-choice', value: pm.id, 'aria-label': label });
     radio.checked = self._selected === pm.id;
     radio.addEventListener('change', function () { self._select(pm.id); });
@@ -129,8 +129,8 @@ PaymentElement.prototype._render = function () {
       el('span', { className: 'sim-pe-title', text: label })]);
     var item = el('div', { className: 'sim-pe-item sim-pe-saved' + (radio.checked ? ' sim-selected' : ''), 'data-pm': pm.id }, [head]);
     if (features.payment_method_remove === 'enabled') {
-      var rm = el('button', { type: 'button', className: 'sim-pe-remove', 'data-pm': pm.id, text: 'Remove',
-        'aria-label': 'Remove ' + label });
+      var rm = el('button', { type: 'button', className: 'sim-pe-remove', 'data-pm': pm.id, text: t('sim.remove'),
+        'aria-label': t('sim.remove_label', { Card: label }) });
       rm.addEventListener('click', function (e) { e.preventDefault(); self._remove(pm.id); });
       head.appendChild(rm);
     }
@@ -142,13 +142,13 @@ PaymentElement.prototype._render = function () {
   var headChildren = [];
   var newRadio = null;
   if (radios) {
-    newRadio = el('input', { type: 'radio', name: 'sim-payment-choice', value: 'new', 'aria-label': hasSaved ? 'New card' : 'Card' });
+    newRadio = el('input', { type: 'radio', name: 'sim-payment-choice', value: 'new', 'aria-label': hasSaved ? t('sim.new_card') : t('sim.card') });
     newRadio.checked = newSelected;
     newRadio.addEventListener('change', function () { self._select('new'); });
     headChildren.push(newRadio);
   }
   headChildren.push(el('span', { className: 'sim-pe-cardicon' }));
-  headChildren.push(el('span', { className: 'sim-pe-title', text: hasSaved ? 'New card' : 'Card' }));
+  headChildren.push(el('span', { className: 'sim-pe-title', text: hasSaved ? t('sim.new_card') : t('sim.card') }));
   var head = el(radios ? 'label' : 'button', radios ? { className: 'sim-pe-head' }
     : { type: 'button', className: 'sim-pe-head', 'aria-expanded': String(!this._collapsed) }, headChildren);
   var expanded = radios ? newSelected : !this._collapsed;
@@ -171,13 +171,13 @@ PaymentElement.prototype._render = function () {
     input.addEventListener('blur', function () { self._emit('blur', { elementType: 'payment' }); });
     return [el('label', { className: 'sim-pe-label', for: id, text: labelText }), input];
   }
-  var num = field('sim-cardnumber', 'cardnumber', 'Card number',
+  var num = field('sim-cardnumber', 'cardnumber', t('sim.card_number'),
     { autocomplete: 'cc-number', inputmode: 'numeric', placeholder: '1234 1234 1234 1234', maxlength: '23' });
-  var exp = field('sim-exp-date', 'exp-date', 'Expiration date',
-    { autocomplete: 'cc-exp', inputmode: 'numeric', placeholder: 'MM / YY', maxlength: '7' });
-  var cvc = field('sim-cvc', 'cvc', 'Security code',
-    { autocomplete: 'cc-csc', inputmode: 'numeric', placeholder: 'CVC', maxlength: '4' });
-  var zip = field('sim-postal', 'postal', 'ZIP / Postal code',
+  var exp = field('sim-exp-date', 'exp-date', t('sim.expiry'),
+    { autocomplete: 'cc-exp', inputmode: 'numeric', placeholder: t('sim.expiry_placeholder'), maxlength: '7' });
+  var cvc = field('sim-cvc', 'cvc', t('sim.cvc'),
+    { autocomplete: 'cc-csc', inputmode: 'numeric', placeholder: t('sim.cvc_placeholder'), maxlength: '4' });
+  var zip = field('sim-postal', 'postal', t('sim.postal_code'),
     { autocomplete: 'postal-code', placeholder: '12345', maxlength: '10' });
   this._inputs = { number: num[1], exp: exp[1], cvc: cvc[1], postal: zip[1] };
   body.appendChild(num[0]); body.appendChild(num[1]);
@@ -190,7 +190,7 @@ PaymentElement.prototype._render = function () {
     this._saveBox = el('input', { type: 'checkbox', id: 'sim-save', name: 'save' });
     this._saveBox.addEventListener('change', function () { self._changed(); });
     body.appendChild(el('div', { className: 'sim-pe-save' }, [this._saveBox,
-      el('label', { for: 'sim-save', text: 'Save payment details for future purchases' })]));
+      el('label', { for: 'sim-save', text: t('sim.save') })]));
   }
   this._errorNode = el('div', { className: 'sim-pe-error', role: 'alert', 'aria-live': 'polite' });
   body.appendChild(this._errorNode);

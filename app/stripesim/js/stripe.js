@@ -66,12 +66,13 @@ Elements.prototype.submit = function () {
 
 // ---------- Stripe ----------
 
-function StripeSim(pk) {
+function StripeSim(pk, options) {
   if (!pk || !/^pk_/.test(pk)) {
     throw new Error('IntegrationError: Invalid value for Stripe(): apiKey should be a publishable key (pk_…).');
   }
   this._pk = pk;
   this._simulated = true;
+  setLocale(options && options.locale);
 }
 
 StripeSim.prototype.elements = function (options) { return new Elements(this, options); };
@@ -193,14 +194,13 @@ StripeSim.prototype.handleNextAction = function (options) {
 function challenge(pi) {
   injectStyle();
   return new Promise(function (resolve) {
-    var done = el('button', { type: 'button', id: 'sim-3ds-complete', text: 'Complete authentication' });
-    var fail = el('button', { type: 'button', id: 'sim-3ds-fail', text: 'Fail authentication' });
+    var done = el('button', { type: 'button', id: 'sim-3ds-complete', text: t('sim.three_ds.complete') });
+    var fail = el('button', { type: 'button', id: 'sim-3ds-fail', text: t('sim.three_ds.fail') });
     var overlay = el('div', { id: 'sim-3ds-overlay', role: 'dialog', 'aria-modal': 'true',
       'aria-labelledby': 'sim-3ds-title' }, [
       el('div', { className: 'sim-3ds-box' }, [
-        el('h2', { id: 'sim-3ds-title', text: '3D Secure 2 test page' }),
-        el('p', { text: 'Simulated bank challenge for a payment of ' + formatMoney(pi.amount, pi.currency) +
-          '. Choose how the cardholder answers.' }),
+        el('h2', { id: 'sim-3ds-title', text: t('sim.three_ds.title') }),
+        el('p', { text: t('sim.three_ds.body', { Amount: formatMoney(pi.amount, pi.currency) }) }),
         done, fail
       ])
     ]);
