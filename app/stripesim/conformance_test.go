@@ -114,7 +114,8 @@ func conformanceSteps() []conformanceStep {
 			return err
 		}},
 		{"update payment intent amount and metadata", func(ctx context.Context, c *stripe.Client, f *ids) error {
-			p := &stripe.PaymentIntentUpdateParams{Amount: stripe.Int64(1700)}
+			// "" unsets setup_future_usage an earlier attempt's token left (the shopper unticked save).
+			p := &stripe.PaymentIntentUpdateParams{Amount: stripe.Int64(1700), SetupFutureUsage: stripe.String("")}
 			p.AddMetadata("attempt", "2")
 			_, err := c.V1PaymentIntents.Update(ctx, f.pi2, p)
 			return err
