@@ -76,3 +76,28 @@ func TestRetryTickedSaveSavesTheCard(t *testing.T) {
 		t.Errorf("card customer %v, want %s", pm.Customer, cus)
 	}
 }
+
+// With REQUIRE_CVC_RECOLLECTION=true the checkout page tells checkout.js (Elements' paymentMethodOptions) and
+// the PaymentIntent is created requiring the CVC of a saved card again; off, neither.
+func TestSavedCardCVCRecollectionSetting(t *testing.T) {
+	for _, on := range []bool{true, false} {
+		env := map[string]string{}
+		if on {
+			env["REQUIRE_CVC_RECOLLECTION"] = "true"
+		}
+		s := newAccountServer(t, env)
+		c := visitor(t, s)
+		signUpAndIn(t, c, "fay@example.com", "fay password 12")
+		c.PostForm("/cart/items", addForm(productID(t, s, "canvas-tote"), "1")).Expect(t, http.StatusSeeOther)
+		if body := c.Get("/checkout").Expect(t, http.StatusOK).Body; contains(body, `"requireCvcRecollection":true`) != on {
+			t.Errorf("setting %v: checkout config says requireCvcRecollection=%v", on, !on)
+		}
+		_, r := confirm(t, c, confirmBody(s.Token(t, "4242424242424242")))
+		o := orderByNumber(t, s, r.OrderNumber)
+		pi := retrieveIntent(t, s, *o.PaymentIntentID)
+		got := pi.PaymentMethodOptions != nil && pi.PaymentMethodOptions.Card != nil && pi.PaymentMethodOptions.Card.RequireCVCRecollection
+		if got != on {
+			t.Errorf("setting %v: the PaymentIntent's require_cvc_recollection is %v", on, got)
+		}
+	}
+}

@@ -75,6 +75,11 @@ func (c *Client) CreateAndConfirm(ctx context.Context, a Attempt) (*stripe.Payme
 	if a.CustomerID != "" {
 		p.Customer = stripe.String(a.CustomerID)
 	}
+	if c.requireCVC {
+		// Kept by the PaymentIntent for every later attempt; Elements is told the same (checkout-config).
+		p.PaymentMethodOptions = &stripe.PaymentIntentCreatePaymentMethodOptionsParams{
+			Card: &stripe.PaymentIntentCreatePaymentMethodOptionsCardParams{RequireCVCRecollection: stripe.Bool(true)}}
+	}
 	p.AddMetadata("order_id", a.OrderID)
 	p.AddMetadata("order_number", a.OrderNumber)
 	p.SetIdempotencyKey(a.IdempotencyKey("create"))

@@ -103,8 +103,9 @@ func piSpec(extra map[string]*spec) *spec {
 
 func pmOptionsSpec() *spec {
 	return pObj(map[string]*spec{"card": pObj(map[string]*spec{
-		"request_three_d_secure": pEnum("any", "automatic", "challenge"),
-		"setup_future_usage":     pEnum("", "none", "off_session", "on_session"),
+		"request_three_d_secure":   pEnum("any", "automatic", "challenge"),
+		"setup_future_usage":       pEnum("", "none", "off_session", "on_session"),
+		"require_cvc_recollection": pBool(),
 	})})
 }
 
