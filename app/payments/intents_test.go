@@ -54,7 +54,7 @@ func TestCreateAndConfirmRequiresCVCRecollectionWhenSet(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	a := payments.Attempt{OrderID: "01ARZ3NDEKTSV4RRFFQ69G5FAV", OrderNumber: "SF-TEST", Attempt: 1, Amount: 2300,
 		Currency: "usd", ConfirmationToken: "ctoken_123", CustomerID: "cus_123", Email: "jenny@example.com",
-		Shipping: payments.Shipping{Name: "Jenny Rosen", Line1: "1 Main St", City: "Springfield", PostalCode: "62701", Country: "US"},
+		Shipping:  payments.Shipping{Name: "Jenny Rosen", Line1: "1 Main St", City: "Springfield", PostalCode: "62701", Country: "US"},
 		ReturnURL: "https://shop.example/checkout/complete"}
 	for _, on := range []bool{true, false} {
 		c := payments.New(payments.Options{SecretKey: "sk_test_123", APIBase: base, RequireCVCRecollection: on}, log)
