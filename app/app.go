@@ -138,7 +138,8 @@ func newWithDB(ctx context.Context, cfg Config, log *slog.Logger, db *models.DB)
 	if cfg.StripeWebhookSecret == "" {
 		log.Warn("STRIPE_WEBHOOK_SECRET is unset: every webhook is refused until it is set", "fix", webhooks.FixNoSecret)
 	}
-	a.pay = payments.New(payments.Options{SecretKey: cfg.StripeSecretKey, APIBase: apiBase, Timeout: cfg.StripeTimeout}, log)
+	a.pay = payments.New(payments.Options{SecretKey: cfg.StripeSecretKey, APIBase: apiBase, Timeout: cfg.StripeTimeout,
+		RequireCVCRecollection: cfg.RequireCVCRecollection}, log)
 	a.checkout = &checkout.Service{
 		DB: db.DB, Pay: a.pay, Currency: cfg.Currency, BaseURL: cfg.BaseURL, Log: log,
 		Shipping:        orders.Shipping{Flat: cfg.ShippingFlat, FreeOver: cfg.FreeShippingOver},

@@ -45,7 +45,7 @@ func (a *App) showCheckout(c echo.Context) error {
 		Config: checkoutview.Config{
 			PublishableKey: a.cfg.StripePublishableKey, Amount: q.Total, Currency: a.cfg.Currency,
 			ConfirmURL: "/checkout/confirm", ReturnURL: a.cfg.BaseURL + "/checkout/complete", DiscountURL: "/checkout/discount",
-			Locale: l.Locale().String(), Messages: l.Messages("js."),
+			Locale: l.Locale().String(), Messages: l.Messages("js."), RequireCVCRecollection: a.cfg.RequireCVCRecollection,
 		},
 	}
 	for _, ct := range checkout.Countries {

@@ -47,7 +47,10 @@ type Config struct {
 	InboxRetention       time.Duration // applied webhook events are kept this long
 	MemoryLimit          int64         // soft limit of the Go heap in bytes (GOMEMLIMIT); 0 = none
 	AbandonAfter         time.Duration // stock of an unpaid order is released after this
-	AssetsDir            string        // development: serve assets from this folder on disk, read at each request
+	// RequireCVCRecollection asks the shopper for the CVC again when paying with a saved card
+	// (payment_method_options[card][require_cvc_recollection] on the PaymentIntent, the same on Elements).
+	RequireCVCRecollection bool
+	AssetsDir              string // development: serve assets from this folder on disk, read at each request
 
 	// Email (SMTP_URL, MAIL_FROM): without SMTPURL the shop's emails stay in the outbox for /admin/emails.
 	SMTPURL  string
@@ -189,6 +192,9 @@ func LoadConfig(lookup func(string) (string, bool)) (Config, error) {
 	}
 	if c.AbandonAfter, err = time.ParseDuration(get("ABANDON_AFTER", "30m")); err != nil || c.AbandonAfter < time.Minute {
 		return c, bad("ABANDON_AFTER", "%q is not a duration of at least 1m; use e.g. 30m", get("ABANDON_AFTER", ""))
+	}
+	if c.RequireCVCRecollection, err = strconv.ParseBool(get("REQUIRE_CVC_RECOLLECTION", "false")); err != nil {
+		return c, bad("REQUIRE_CVC_RECOLLECTION", "%q is not true or false", get("REQUIRE_CVC_RECOLLECTION", ""))
 	}
 	if err := c.loadMail(get); err != nil {
 		return c, err

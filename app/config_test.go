@@ -199,3 +199,15 @@ func TestConfigKnowsTemplsWatchMode(t *testing.T) {
 		t.Error("TEMPL_DEV_MODE=true not seen")
 	}
 }
+
+func TestConfigRequireCVCRecollection(t *testing.T) {
+	if c, _ := load(nil); c.RequireCVCRecollection {
+		t.Error("REQUIRE_CVC_RECOLLECTION is on by default")
+	}
+	if c, err := load(map[string]string{"REQUIRE_CVC_RECOLLECTION": "true"}); err != nil || !c.RequireCVCRecollection {
+		t.Errorf("REQUIRE_CVC_RECOLLECTION=true: %v %v", err, c.RequireCVCRecollection)
+	}
+	if _, err := load(map[string]string{"REQUIRE_CVC_RECOLLECTION": "sometimes"}); err == nil || !strings.HasPrefix(err.Error(), "REQUIRE_CVC_RECOLLECTION: ") {
+		t.Errorf("REQUIRE_CVC_RECOLLECTION=sometimes: %v", err)
+	}
+}

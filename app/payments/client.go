@@ -17,6 +17,8 @@ type Client struct {
 	clock *stripeClock
 	// customerKeys moves an account's Customer create to a new idempotency key after a failure.
 	customerKeys customerKeys
+	// requireCVC creates PaymentIntents that require a saved card's CVC again (Options.RequireCVCRecollection).
+	requireCVC bool
 	// RateLimitRetries is how many times a rate-limited call is retried (with the same idempotency key).
 	RateLimitRetries int
 	// Backoff is the first wait before a retry; it doubles each time, with jitter.
@@ -28,6 +30,9 @@ type Options struct {
 	SecretKey string
 	APIBase   string        // "" = Stripe's
 	Timeout   time.Duration // per HTTP request to Stripe
+	// RequireCVCRecollection creates PaymentIntents with payment_method_options[card][require_cvc_recollection]:
+	// a saved card then pays only with its CVC collected again.
+	RequireCVCRecollection bool
 }
 
 // New builds the Stripe client: a pinned API version (stripe-go's), our own HTTP timeout, stripe-go's network
@@ -46,7 +51,8 @@ func New(opts Options, log *slog.Logger) *Client {
 		cfg.URL = stripe.String(opts.APIBase)
 	}
 	sc := stripe.NewClient(opts.SecretKey, stripe.WithBackends(stripe.NewBackendsWithConfig(cfg)))
-	return &Client{sc: sc, log: log, clock: clock, RateLimitRetries: 3, Backoff: 250 * time.Millisecond}
+	return &Client{sc: sc, log: log, clock: clock, RateLimitRetries: 3, Backoff: 250 * time.Millisecond,
+		requireCVC: opts.RequireCVCRecollection}
 }
 
 // StripeNow is Stripe's clock as its latest answer showed it (its Date header): the time a PaymentIntent read

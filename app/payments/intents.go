@@ -75,6 +75,11 @@ func (c *Client) CreateAndConfirm(ctx context.Context, a Attempt) (*stripe.Payme
 	if a.CustomerID != "" {
 		p.Customer = stripe.String(a.CustomerID)
 	}
+	if c.requireCVC {
+		// Kept by the PaymentIntent for every later attempt; Elements is told the same (checkout-config).
+		p.PaymentMethodOptions = &stripe.PaymentIntentCreatePaymentMethodOptionsParams{
+			Card: &stripe.PaymentIntentCreatePaymentMethodOptionsCardParams{RequireCVCRecollection: stripe.Bool(true)}}
+	}
 	p.AddMetadata("order_id", a.OrderID)
 	p.AddMetadata("order_number", a.OrderNumber)
 	p.SetIdempotencyKey(a.IdempotencyKey("create"))
@@ -106,6 +111,12 @@ func (c *Client) Reconfirm(ctx context.Context, a Attempt) (*stripe.PaymentInten
 // Align makes an existing PaymentIntent hold the amount and currency of the order as it is now, and its
 // customer (a guest who signed in after a decline pays with their own saved cards), before it is confirmed
 // again. It compares with what Stripe holds (pi, just read), and sends nothing when that already matches.
+//
+// It also clears setup_future_usage that an earlier attempt's ConfirmationToken left on the PaymentIntent (the
+// shopper ticked "save" then): a confirm writes the token's setup_future_usage onto the PaymentIntent only when
+// the token has one, so a retry with "save" unticked would otherwise still save the card. Cleared here, the
+// confirm that follows sets it again exactly when this attempt's token asks for it. Stripe unsets a field sent
+// empty (setup_future_usage="").
 // Updating is idempotent by nature; the key is unique per call so that a later change back to an earlier
 // amount is not answered with an old replay.
 func (c *Client) Align(ctx context.Context, pi *stripe.PaymentIntent, orderNumber string, amount int64, customerID string) (*stripe.PaymentIntent, error) {
@@ -116,6 +127,9 @@ func (c *Client) Align(ctx context.Context, pi *stripe.PaymentIntent, orderNumbe
 	}
 	if customerID != "" && (pi.Customer == nil || pi.Customer.ID != customerID) {
 		up.Customer, changed = stripe.String(customerID), true
+	}
+	if pi.SetupFutureUsage != "" {
+		up.SetupFutureUsage, changed = stripe.String(""), true
 	}
 	if !changed {
 		return pi, nil

@@ -75,6 +75,7 @@ func (s *Sim) confirm(c *call, pi *paymentIntent, p *pnode) error {
 	if p.has("setup_future_usage") {
 		pi.SetupFutureUsage = nstr(p.str("setup_future_usage"))
 	}
+	applyCVCRecollection(pi, p)
 	pi.returnURL = returnURL
 	pi.paymentMethodID = pm.ID
 	pi.LastPaymentError, pi.NextAction = nil, nil

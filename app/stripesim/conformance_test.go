@@ -87,7 +87,10 @@ func conformanceSteps() []conformanceStep {
 		{"create and confirm payment intent with confirmation token", func(ctx context.Context, c *stripe.Client, f *ids) error {
 			p := &stripe.PaymentIntentCreateParams{Amount: stripe.Int64(4200), Currency: stripe.String("usd"),
 				Confirm: stripe.Bool(true), ConfirmationToken: stripe.String(f.token), Customer: stripe.String(f.customer),
-				ReceiptEmail:            stripe.String("shopper@example.com"),
+				ReceiptEmail: stripe.String("shopper@example.com"),
+				// REQUIRE_CVC_RECOLLECTION=true
+				PaymentMethodOptions: &stripe.PaymentIntentCreatePaymentMethodOptionsParams{
+					Card: &stripe.PaymentIntentCreatePaymentMethodOptionsCardParams{RequireCVCRecollection: stripe.Bool(true)}},
 				AutomaticPaymentMethods: &stripe.PaymentIntentCreateAutomaticPaymentMethodsParams{Enabled: stripe.Bool(true)}}
 			p.AddMetadata("order_id", "1001")
 			p.SetIdempotencyKey("order-1001-attempt-1")
@@ -114,7 +117,8 @@ func conformanceSteps() []conformanceStep {
 			return err
 		}},
 		{"update payment intent amount and metadata", func(ctx context.Context, c *stripe.Client, f *ids) error {
-			p := &stripe.PaymentIntentUpdateParams{Amount: stripe.Int64(1700)}
+			// "" unsets setup_future_usage an earlier attempt's token left (the shopper unticked save).
+			p := &stripe.PaymentIntentUpdateParams{Amount: stripe.Int64(1700), SetupFutureUsage: stripe.String("")}
 			p.AddMetadata("attempt", "2")
 			_, err := c.V1PaymentIntents.Update(ctx, f.pi2, p)
 			return err

@@ -176,7 +176,31 @@ func (s *Sim) applyPIFields(pi *paymentIntent, p *pnode) error {
 	if p.has("return_url") {
 		pi.returnURL = p.str("return_url")
 	}
+	applyCVCRecollection(pi, p)
 	return nil
+}
+
+// applyCVCRecollection records payment_method_options[card][require_cvc_recollection] on the PaymentIntent.
+// Stripe then wants a saved card's CVC again (a cvc_token from the Payment Element). Stripe documents no error
+// for a saved card confirmed without one, so the simulator records the option and does not refuse: it does not
+// make up an answer Stripe has not documented.
+func applyCVCRecollection(pi *paymentIntent, p *pnode) {
+	if !p.has("payment_method_options", "card", "require_cvc_recollection") {
+		return
+	}
+	card, _ := pi.PaymentMethodOptions["card"].(map[string]any)
+	if card == nil {
+		card = map[string]any{}
+		if pi.PaymentMethodOptions == nil {
+			pi.PaymentMethodOptions = map[string]any{}
+		}
+		pi.PaymentMethodOptions["card"] = card
+	}
+	if p.boolAt("payment_method_options", "card", "require_cvc_recollection") {
+		card["require_cvc_recollection"] = true
+	} else {
+		delete(card, "require_cvc_recollection")
+	}
 }
 
 // resolvePaymentMethod finds a PaymentMethod, making one for Stripe's test

@@ -103,9 +103,16 @@ func piSpec(extra map[string]*spec) *spec {
 
 func pmOptionsSpec() *spec {
 	return pObj(map[string]*spec{"card": pObj(map[string]*spec{
-		"request_three_d_secure": pEnum("any", "automatic", "challenge"),
-		"setup_future_usage":     pEnum("none", "off_session", "on_session"),
+		"request_three_d_secure":   pEnum("any", "automatic", "challenge"),
+		"setup_future_usage":       pEnum("", "none", "off_session", "on_session"),
+		"require_cvc_recollection": pBool(),
 	})})
+}
+
+// piUpdateSpec is what an update takes: as in Stripe's spec, setup_future_usage may be "" (unset it), which a
+// create refuses.
+func piUpdateSpec() *spec {
+	return piSpec(map[string]*spec{"setup_future_usage": pEnum("", "off_session", "on_session")})
 }
 
 func piCreateSpec() *spec {
@@ -120,7 +127,8 @@ func piCreateSpec() *spec {
 func piConfirmSpec() *spec {
 	return pObj(map[string]*spec{
 		"confirmation_token": pStr(), "payment_method": pStr(), "return_url": pStr(), "receipt_email": pStr(),
-		"setup_future_usage": pEnum("off_session", "on_session"), "shipping": shippingSpec(),
+		// As in Stripe's spec, a confirm (and an update) may send "" to unset it; a create may not.
+		"setup_future_usage": pEnum("", "off_session", "on_session"), "shipping": shippingSpec(),
 		"expand": pArr(pStr()), "use_stripe_sdk": pBool(), "error_on_requires_action": pBool(),
 		"payment_method_options": pmOptionsSpec(), "capture_method": pEnum("automatic", "automatic_async"),
 		"payment_method_types": pArr(pStr()),

@@ -26,7 +26,7 @@ func (s *Sim) routes() []route {
 		r(get, "/payment_intents", secretOnly, listSpec(map[string]*spec{"customer": pStr(), "created": createdFilterSpec()}), s.listPaymentIntents),
 		r(post, "/payment_intents", secretOnly, piCreateSpec(), s.createPaymentIntent),
 		r(get, "/payment_intents/:id", publishableOK, pObj(map[string]*spec{"client_secret": pStr(), "expand": pArr(pStr())}), s.retrievePaymentIntent),
-		r(post, "/payment_intents/:id", secretOnly, piSpec(nil), s.updatePaymentIntent),
+		r(post, "/payment_intents/:id", secretOnly, piUpdateSpec(), s.updatePaymentIntent),
 		r(post, "/payment_intents/:id/confirm", secretOnly, piConfirmSpec(), s.confirmPaymentIntent),
 		r(post, "/payment_intents/:id/cancel", secretOnly, pObj(map[string]*spec{
 			"cancellation_reason": pEnum("duplicate", "fraudulent", "requested_by_customer", "abandoned"),

@@ -1,6 +1,7 @@
 package stripesim
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -92,6 +93,9 @@ func (sp *spec) validate(n *pnode, path []string) *apiError {
 	if n.val == "" {
 		if sp.kind == kStr && !sp.noEmpty {
 			return nil
+		}
+		if sp.kind == kEnum && slices.Contains(sp.enum, "") {
+			return nil // Stripe's spec lists "" among the values: sending it unsets the field
 		}
 		return invalidRequest("parameter_invalid_empty", param,
 			"You passed an empty string for '%s'. We assume empty values are an attempt to unset a parameter; however '%s' cannot be unset. You should remove '%s' from your request or supply a non-empty value.",

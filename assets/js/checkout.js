@@ -145,6 +145,11 @@
     };
     var secret = await customerSessionSecret();
     if (secret) options.customerSessionClientSecret = secret;
+    // The PaymentIntent is made later, on the server, with require_cvc_recollection (REQUIRE_CVC_RECOLLECTION):
+    // Elements is told the same so that it asks for a saved card's CVC and puts it in the ConfirmationToken.
+    if (config.requireCvcRecollection) {
+      options.paymentMethodOptions = { card: { require_cvc_recollection: true } };
+    }
 
     elements = stripe.elements(options);
     var paymentElement = elements.create('payment', {

@@ -37,6 +37,9 @@ type Config struct {
 	ConfirmURL      string `json:"confirmUrl"`
 	ReturnURL       string `json:"returnUrl"`
 	DiscountURL     string `json:"discountUrl"`
+	// RequireCVCRecollection: the Payment Element asks for a saved card's CVC again, as the PaymentIntent
+	// requires (REQUIRE_CVC_RECOLLECTION).
+	RequireCVCRecollection bool `json:"requireCvcRecollection,omitempty"`
 	// Locale is the page's language, for Stripe(pk, {locale}); Messages are the script's own strings (js.*) in
 	// it, with their {{.Name}} placeholders for the script to fill.
 	Locale   string            `json:"locale"`
