@@ -79,15 +79,30 @@ func RecordRefundState(ctx context.Context, db *gorm.DB, r Refund, failed bool, 
 	return res.RowsAffected > 0, nil
 }
 
-// FailedRefundsCounted sums an order's failed refunds that the charge's amount_refunded at time at still
-// counted: made by then (created <= at) and failed after it (a failure within the same second of Stripe's clock counts as before it).
-func FailedRefundsCounted(ctx context.Context, db *gorm.DB, orderID string, at int64) (int64, error) {
-	var n *int64
-	err := db.WithContext(ctx).Model(&Refund{}).
-		Where("order_id = ? AND failed_at > ? AND stripe_created <= ?", orderID, at, at).
-		Select("SUM(amount)").Scan(&n).Error
-	if err != nil || n == nil {
-		return 0, err
+// FailedRefundsCounted sums an order's failed refunds that the charge's amount_refunded (amount, at Stripe time at)
+// still counted: made by then (created <= at) and failed after it. Stripe's clock has whole seconds, so a failure
+// in the same second as the charge's amount is decided by the amount: the charge counted those refunds only if
+// its amount_refunded covers them on top of the refunds that had not failed by then (a refund fails only after
+// Stripe counted it, and a later charge.refunded no longer counts a failed one).
+func FailedRefundsCounted(ctx context.Context, db *gorm.DB, orderID string, amount, at int64) (int64, error) {
+	var rs []Refund
+	if err := db.WithContext(ctx).Where("order_id = ? AND stripe_created <= ?", orderID, at).Find(&rs).Error; err != nil {
+		return 0, fmt.Errorf("load refunds: %w", err)
 	}
-	return *n, nil
+	var after, tied, standing int64 // failed after at; failed within at's second; not failed by at
+	for _, r := range rs {
+		switch {
+		case r.FailedAt == 0:
+			standing += r.Amount
+		case r.FailedAt > at:
+			after += r.Amount
+			standing += r.Amount
+		case r.FailedAt == at:
+			tied += r.Amount
+		}
+	}
+	if tied > 0 && amount >= standing+tied {
+		return after + tied, nil
+	}
+	return after, nil
 }

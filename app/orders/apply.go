@@ -54,8 +54,8 @@ func Apply(ctx context.Context, db *gorm.DB, orderID string, ch Change) (models.
 		}
 		if ch.Kind == ChargeRefunded || ch.Kind == RefundFailedKind {
 			// The refunds that failed after the charge's amount_refunded (as it will be) counted them.
-			_, at := RefundClock(before, ch.Event)
-			if ch.FailedCounted, err = models.FailedRefundsCounted(ctx, tx, o.ID, at); err != nil {
+			amount, at := RefundClock(before, ch.Event)
+			if ch.FailedCounted, err = models.FailedRefundsCounted(ctx, tx, o.ID, amount, at); err != nil {
 				return err
 			}
 		}
