@@ -83,6 +83,9 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 }
 
 func newWithDB(ctx context.Context, cfg Config, log *slog.Logger, db *models.DB) (*App, error) {
+	if cfg.OnDatabase != nil {
+		cfg.OnDatabase(db.DB)
+	}
 	if _, err := db.Migrate(ctx); err != nil {
 		return nil, err
 	}

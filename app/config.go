@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // Simulator keys: what the app and the built-in Stripe simulator agree on when no keys are set.
@@ -59,6 +61,9 @@ type Config struct {
 	SMTPTLS *tls.Config
 	// MailRetryBase is the wait before an email's second attempt, doubling after (not a setting; 0 = 15 s).
 	MailRetryBase time.Duration
+	// OnDatabase, when set, is called with the database as soon as it is open, before any job runs (not a
+	// setting: tests register GORM callbacks there, which is not safe once queries run concurrently).
+	OnDatabase func(*gorm.DB)
 
 	// Simulated is true when the built-in Stripe simulator stands in for Stripe.
 	Simulated bool
