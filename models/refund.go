@@ -80,16 +80,17 @@ func RecordRefundState(ctx context.Context, db *gorm.DB, r Refund, failed bool, 
 }
 
 // FailedRefundsCounted sums an order's failed refunds that the charge's amount_refunded (amount, at Stripe time at)
-// still counted: made by then (created <= at) and failed after it. Stripe's clock has whole seconds, so a failure
-// in the same second as the charge's amount is decided by the amount: the charge counted those refunds only if
-// its amount_refunded covers them on top of the refunds that had not failed by then (a refund fails only after
-// Stripe counted it, and a later charge.refunded no longer counts a failed one).
+// still counted: made by then (created <= at) and failed after it. Stripe's clock has whole seconds, and Stripe
+// sends charge.refunded only when a refund is made; so a refund that failed within at's second was counted only
+// when that charge.refunded is its own (made in the same second) and the amount covers it on top of the refunds
+// that had not failed by then. A charge.refunded of a later refund no longer counts it: the refund's money went
+// back to the charge when it failed.
 func FailedRefundsCounted(ctx context.Context, db *gorm.DB, orderID string, amount, at int64) (int64, error) {
 	var rs []Refund
 	if err := db.WithContext(ctx).Where("order_id = ? AND stripe_created <= ?", orderID, at).Find(&rs).Error; err != nil {
 		return 0, fmt.Errorf("load refunds: %w", err)
 	}
-	var after, tied, standing int64 // failed after at; failed within at's second; not failed by at
+	var after, tied, standing int64 // failed after at; failed within at's second and made in it; not failed by at
 	for _, r := range rs {
 		switch {
 		case r.FailedAt == 0:
@@ -97,7 +98,7 @@ func FailedRefundsCounted(ctx context.Context, db *gorm.DB, orderID string, amou
 		case r.FailedAt > at:
 			after += r.Amount
 			standing += r.Amount
-		case r.FailedAt == at:
+		case r.FailedAt == at && r.StripeCreated == at:
 			tied += r.Amount
 		}
 	}

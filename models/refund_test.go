@@ -32,6 +32,19 @@ func TestFailedRefundsCountedWithinOneSecond(t *testing.T) {
 	if n := count(0, 10); n != 0 {
 		t.Errorf("the charge's 0 at t=10 no longer counts the failed refund: %d counted, want 0", n)
 	}
+	earlier := models.Order{Email: "bob@example.com", Currency: "usd", Total: 2300, Status: models.StatusPaid}
+	if err := db.Create(&earlier).Error; err != nil {
+		t.Fatal(err)
+	}
+	made8 := models.Refund{OrderID: earlier.ID, Seq: 1, StripeRefundID: "re_made_8", Amount: 2300, Status: "failed", StripeCreated: 8, FailedAt: 10}
+	if err := db.Create(&made8).Error; err != nil {
+		t.Fatal(err)
+	}
+	// A charge.refunded at t=10 for a refund made at 8 is another refund's (Stripe sends it when a refund is
+	// made), even before the shop has recorded that one: it no longer counts the refund that failed at 10.
+	if n, err := models.FailedRefundsCounted(t.Context(), db, earlier.ID, 2300, 10); err != nil || n != 0 {
+		t.Errorf("a later refund's charge amount in the failure's second: %d counted (%v), want 0", n, err)
+	}
 	if n := count(2300, 9); n != 0 {
 		t.Errorf("a charge amount from before the refund was made: %d counted, want 0", n)
 	}
